@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "trainer.commands.play",  # play, eval counterparty
     "trainer.commands.evaluate",  # evaluate, eval evaluator, bench evaluator
     "trainer.commands.knowledge",  # ingest, ask, eval retrieval, bench retrieval
+    "trainer.commands.instructor",  # instructor hash-passphrase, cohorts
     "trainer.commands.bench_all",  # bench all
 )
 

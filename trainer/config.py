@@ -1,0 +1,105 @@
+"""Settings from the environment: one typed place, so a bad value fails at start with the variable's name."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "LEVERAGE_"
+DB_FILENAME = "leverage.db"
+
+
+class ConfigError(ValueError):
+    """A setting from the environment is invalid; the message names the variable and fits on one line."""
+
+
+def _default_threads() -> int:
+    """llama.cpp decodes fastest with one thread per core on these small machines."""
+    return os.cpu_count() or 1
+
+
+class Settings(BaseSettings):
+    """Everything configurable, read from `LEVERAGE_*` variables (plus `OPENAI_API_KEY`)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_ignore_empty=True,
+        extra="ignore",
+        populate_by_name=True,
+        validate_default=True,
+    )
+
+    llm_backend: Literal["local", "openai", "template"] = "local"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY", repr=False)
+    temperature: float = Field(default=0.7, ge=0.0, le=2.0)
+    max_tokens: int = Field(default=256, ge=1, le=8192)
+    n_ctx: int = Field(default=4096, ge=256, le=32768)
+    n_threads: int = Field(default_factory=_default_threads, ge=1, le=256)
+    data_dir: Path = Path("./.leverage/")
+    db_url: str = ""
+    chroma_url: str | None = None
+    model_path: Path | None = None
+    instructor_passphrase_hash: str | None = Field(default=None, repr=False)
+
+    @field_validator("llm_backend", mode="before")
+    @classmethod
+    def _lower_backend(cls, value: object) -> object:
+        """Accept `LOCAL` or ` openai ` as people type them."""
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("llm_base_url", "chroma_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        """Catch `localhost:8080` (no scheme) here rather than as an obscure connection error later."""
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"must start with http:// or https:// (got {value!r})")
+        return value
+
+    @model_validator(mode="after")
+    def _derive_defaults(self) -> Settings:
+        """The database lives in the data directory unless a URL says otherwise."""
+        self.data_dir = self.data_dir.expanduser()
+        if not self.db_url:
+            self.db_url = f"sqlite:///{self.data_dir / DB_FILENAME}"
+        if self.llm_backend == "openai" and not self.llm_model:
+            raise ValueError(f"{ENV_PREFIX}LLM_MODEL is required when {ENV_PREFIX}LLM_BACKEND=openai")
+        return self
+
+    @property
+    def models_dir(self) -> Path:
+        """Where joined model weights are kept."""
+        return self.data_dir / "models"
+
+
+def env_name(field: str) -> str:
+    """The environment variable that sets `field` (what users see in error messages)."""
+    if field in ("openai_api_key", "OPENAI_API_KEY"):
+        return "OPENAI_API_KEY"
+    return f"{ENV_PREFIX}{field.upper()}"
+
+
+def _describe_error(err: dict) -> str:
+    """One error as `VARIABLE: reason (got value)`, never echoing the API key."""
+    loc = [str(part) for part in err.get("loc", ())]
+    message = err.get("msg", "invalid value").removeprefix("Value error, ")
+    if not loc:
+        return message
+    name = env_name(loc[0])
+    shown = "" if name == "OPENAI_API_KEY" or "input" not in err else f" (got {err['input']!r})"
+    if "got " in message:
+        shown = ""
+    return f"{name}: {message}{shown}"
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Read settings now (no global cache, so tests and long-lived apps see env changes)."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError("; ".join(_describe_error(e) for e in exc.errors())) from None
