@@ -18,8 +18,11 @@ class ConfigError(ValueError):
 
 
 def _default_threads() -> int:
-    """llama.cpp decodes fastest with one thread per core on these small machines."""
-    return os.cpu_count() or 1
+    """llama.cpp decodes fastest with one thread per usable core on these small machines."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 class Settings(BaseSettings):

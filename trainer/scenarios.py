@@ -5,10 +5,18 @@ Loader, semantic validation and the library live here too (see the owner's addit
 
 from __future__ import annotations
 
+import json
+import math
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 MistakeId = Literal[
     "power_vs_leverage", "urgency_signal", "weak_alternative", "unified_actor", "process_concession"
@@ -177,18 +185,6 @@ class Scenario(Strict):
 # Loader, semantic validation and library (owner: scenarios area)
 # ---------------------------------------------------------------------------------------------------------------
 
-import json  # noqa: E402
-import math  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-from collections.abc import Iterable, Iterator  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
-
-import yaml  # noqa: E402
-from pydantic import ValidationError  # noqa: E402
-
 MAX_FILE_BYTES = 256 * 1024  # a scenario is a few KB; anything bigger is a mistake or an attack
 MAX_YAML_NODES = 20_000  # parsed nodes per file, a second guard next to the byte limit
 TEMPLATE_STEM = "_template"
@@ -246,9 +242,13 @@ class _GuardedLoader(yaml.SafeLoader):
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
         """Reject duplicate keys, which plain YAML silently resolves to the last one."""
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)  # resolve '<<' merge keys first so they are not read as plain keys
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, str | int | float | bool):
+                continue  # lists and mappings as keys: the base class reports them as unhashable
             if key in seen:
                 raise yaml.MarkedYAMLError(problem=f"duplicate key '{key}'", problem_mark=key_node.start_mark)
             seen.add(key)
@@ -285,15 +285,17 @@ def parse_yaml_text(text: str, label: str) -> dict[str, Any]:
     """Parse scenario YAML text with the guarded loader; the result must be a mapping."""
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise ScenarioError([f"{label}: text is larger than the limit of {MAX_FILE_BYTES} bytes"])
-    loader = _GuardedLoader(text)
+    loader: _GuardedLoader | None = None
     try:
+        loader = _GuardedLoader(text)  # the reader already rejects control characters here
         data = loader.get_single_data()
     except yaml.YAMLError as exc:
         raise ScenarioError([f"{label}: {_yaml_problem(exc)}"]) from None
     except RecursionError:
         raise ScenarioError([f"{label}: invalid YAML: nesting is too deep"]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
         raise ScenarioError([f"{label}: the file must contain a YAML mapping of scenario fields, got {kind}"])
@@ -321,6 +323,12 @@ def _pydantic_message(err: dict[str, Any]) -> str:
         return "unknown key (check the spelling against scenarios/_template.yaml)"
     if kind == "missing":
         return "required field is missing"
+    if kind in ("too_short", "too_long"):
+        ctx = err.get("ctx") or {}
+        bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
+        word = "at least" if kind == "too_short" else "at most"
+        got = ctx.get("actual_length")
+        return f"must have {word} {bound} item(s); got {got}"
     if kind == "literal_error" or kind == "enum":
         return f"{err.get('msg', 'invalid value').lower()}; got {err.get('input')!r}"
     return f"{err.get('msg', 'invalid value')} (got {_short(err.get('input'))})"
@@ -355,7 +363,10 @@ def _with_unit(value: float, unit: str) -> str:
 def _check_identity(s: Scenario, stem: str | None) -> Iterator[Problem]:
     """The id is a slug and names its file, so instructors can find a scenario from its id."""
     if not SLUG_RE.match(s.id):
-        yield "id", f"must be a lowercase slug like 'carmaker-renewal' (letters, digits, single hyphens); got {s.id!r}"
+        yield (
+            "id",
+            f"must be a lowercase slug like 'carmaker-renewal' (letters, digits, single hyphens); got {s.id!r}",
+        )
     if stem is not None and s.id != stem.lstrip("_"):
         yield "id", f"must match the file name: expected {stem.lstrip('_')!r}, got {s.id!r}"
     if len(set(s.learning_focus)) != len(s.learning_focus):
@@ -366,36 +377,44 @@ def _zone_problems(i: int, it: Issue) -> Iterator[Problem]:
     """Opening < walk-away <= reservation (mirrored for 'lower'), target beyond walk-away but not timid."""
     p = f"issues[{i}]"
     if it.trainee_prefers == it.counterparty_prefers:
-        yield f"{p}.counterparty_prefers", f"must be the opposite of trainee_prefers ({it.trainee_prefers.value})"
+        yield (
+            f"{p}.counterparty_prefers",
+            f"must be the opposite of trainee_prefers ({it.trainee_prefers.value})",
+        )
         return
     up = 1.0 if it.trainee_prefers == Direction.higher else -1.0
     better, worse = ("above", "below") if up > 0 else ("below", "above")
     u = it.unit
     if up * (it.trainee_target - it.trainee_walkaway) <= 0:
-        yield f"{p}.trainee_target", (
-            f"must be {better} trainee_walkaway ({_with_unit(it.trainee_walkaway, u)}) because the trainee "
-            f"prefers {it.trainee_prefers.value} values; got {_with_unit(it.trainee_target, u)}"
+        yield (
+            f"{p}.trainee_target",
+            (
+                f"must be {better} trainee_walkaway ({_with_unit(it.trainee_walkaway, u)}) because the trainee "
+                f"prefers {it.trainee_prefers.value} values; got {_with_unit(it.trainee_target, u)}"
+            ),
         )
         return
     if up * (it.trainee_walkaway - it.counterparty_opening) <= 0:
-        yield f"{p}.counterparty_opening", (
-            f"must be {worse} trainee_walkaway ({_with_unit(it.trainee_walkaway, u)}) so a careless trainee has "
-            f"ground to give away; got {_with_unit(it.counterparty_opening, u)}"
+        yield (
+            f"{p}.counterparty_opening",
+            (
+                f"must be {worse} trainee_walkaway ({_with_unit(it.trainee_walkaway, u)}) so a careless trainee has "
+                f"ground to give away; got {_with_unit(it.counterparty_opening, u)}"
+            ),
         )
     far = it.trainee_walkaway + 2 * (it.trainee_target - it.trainee_walkaway)
     lo, hi = sorted((it.trainee_walkaway, far))
+    if min(it.trainee_walkaway, it.trainee_target) >= 0:
+        lo = max(lo, 0.0)  # quantities like %, days and money do not go negative
     if not (lo - 1e-9 <= it.counterparty_reservation <= hi + 1e-9):
-        yield f"{p}.counterparty_reservation", (
-            f"must lie between {_with_unit(lo, u)} and {_with_unit(hi, u)} (from trainee_walkaway to twice the "
-            f"distance to trainee_target) so a zone of agreement exists and the target stays ambitious; "
-            f"got {_with_unit(it.counterparty_reservation, u)}"
+        yield (
+            f"{p}.counterparty_reservation",
+            (
+                f"must lie between {_with_unit(lo, u)} and {_with_unit(hi, u)} (from trainee_walkaway to twice the "
+                f"distance to trainee_target) so a zone of agreement exists and the target stays ambitious; "
+                f"got {_with_unit(it.counterparty_reservation, u)}"
+            ),
         )
-    for name in ("trainee_walkaway", "trainee_target"):
-        if math.isclose(getattr(it, name), it.counterparty_reservation, abs_tol=1e-9):
-            yield f"{p}.counterparty_reservation", (
-                f"must differ from {name} ({_with_unit(getattr(it, name), u)}): the trainee sees that number, "
-                "so an equal reservation would leak, and an equal walk-away leaves no zone to win"
-            )
     span = abs(it.counterparty_reservation - it.counterparty_opening)
     if span and it.step > span:
         yield f"{p}.step", f"is larger than the counterparty's whole range ({_fmt(span)}); use a smaller step"
@@ -404,14 +423,41 @@ def _zone_problems(i: int, it: Issue) -> Iterator[Problem]:
 def _check_issues(s: Scenario) -> Iterator[Problem]:
     """Every issue has a zone of agreement, aliases, a unique id; weights per side sum to 1."""
     yield from _duplicates("issues", [it.id for it in s.issues])
+    owner: dict[str, str] = {}
     for i, it in enumerate(s.issues):
         yield from _zone_problems(i, it)
         if not it.aliases:
-            yield f"issues[{i}].aliases", "give at least one word that names this issue in free text (e.g. 'price')"
+            yield (
+                f"issues[{i}].aliases",
+                "give at least one word that names this issue in free text (e.g. 'price')",
+            )
+        yield from _check_words(f"issues[{i}].aliases", it.aliases)
+        for n, alias in enumerate(it.aliases):
+            key = alias.strip().lower()
+            if owner.setdefault(key, it.id) != it.id:
+                yield (
+                    f"issues[{i}].aliases[{n}]",
+                    f"{alias!r} already names issue {owner[key]!r}; an alias must be unambiguous",
+                )
+    yield from _check_visible_numbers(s)
     for side in ("trainee_weight", "counterparty_weight"):
         total = sum(getattr(it, side) for it in s.issues)
         if not math.isclose(total, 1.0, abs_tol=1e-6):
             yield f"issues[*].{side}", f"must sum to 1 across issues; got {total:.4g}"
+
+
+def _check_visible_numbers(s: Scenario) -> Iterator[Problem]:
+    """A reservation equal to any number the trainee sees (targets, walk-aways) would leak through the brief."""
+    for i, it in enumerate(s.issues):
+        for k, other in enumerate(s.issues):
+            for name in ("trainee_walkaway", "trainee_target"):
+                if math.isclose(getattr(other, name), it.counterparty_reservation, abs_tol=1e-9):
+                    where = name if k == i else f"issues[{k}].{name}"
+                    yield (
+                        f"issues[{i}].counterparty_reservation",
+                        f"must differ from {where} ({_with_unit(getattr(other, name), other.unit)}): the trainee sees that number, "
+                        "so an equal reservation would leak",
+                    )
 
 
 def _duplicates(where: str, ids: list[str]) -> Iterator[Problem]:
@@ -422,7 +468,32 @@ def _duplicates(where: str, ids: list[str]) -> Iterator[Problem]:
             yield f"{where}[{n}].id", f"duplicate id {item_id!r}"
         seen.add(item_id)
         if not SLUG_RE.match(item_id.replace("_", "-")):
-            yield f"{where}[{n}].id", f"must be a short lowercase id (letters, digits, '-' or '_'); got {item_id!r}"
+            yield (
+                f"{where}[{n}].id",
+                f"must be a short lowercase id (letters, digits, '-' or '_'); got {item_id!r}",
+            )
+
+
+MIN_WORD_CHARS = 3  # 'it', 'ip', 'mg' would match inside ordinary words
+
+
+def _check_words(where: str, words: list[str]) -> Iterator[Problem]:
+    """Keywords and aliases are matched in free text, so they must be non-empty and not tiny."""
+    for n, word in enumerate(words):
+        if len(word.strip()) < MIN_WORD_CHARS:
+            yield (
+                f"{where}[{n}]",
+                (
+                    f"{word!r} is too short to match reliably; use at least {MIN_WORD_CHARS} characters "
+                    "or a longer phrase"
+                ),
+            )
+
+
+# Acts that are mistakes: revealing hidden information as their reward would teach the opposite lesson.
+COSTLY_ACTS = frozenset(
+    {"concession", "disclose_urgency", "disclose_weak_alternative", "deference", "accept_their_process"}
+)
 
 
 def _act_values() -> set[str]:
@@ -436,22 +507,31 @@ def _check_trigger(where: str, trig: RevealTrigger) -> Iterator[Problem]:
     """A reveal needs real act kinds, or the item can never surface."""
     valid = _act_values()
     for n, act in enumerate(trig.acts):
-        if act not in valid:
-            yield f"{where}.reveal_when.acts[{n}]", (
-                f"{act!r} is not an act kind; use one of: question_interests, question_constraints, "
-                "question_stakeholders, question_alternatives, question_process, challenge_alternative, "
-                "objective_standard, conditional_trade, propose_own_process"
+        if act in COSTLY_ACTS:
+            yield (
+                f"{where}.reveal_when.acts[{n}]",
+                f"{act!r} is one of the five mistakes; hidden items must be earned by questions, challenges or trades",
             )
-    for n, kw in enumerate(trig.keywords):
-        if not kw.strip():
-            yield f"{where}.reveal_when.keywords[{n}]", "must not be empty"
+        elif act not in valid:
+            yield (
+                f"{where}.reveal_when.acts[{n}]",
+                (
+                    f"{act!r} is not an act kind; use one of: question_interests, question_constraints, "
+                    "question_stakeholders, question_alternatives, question_process, challenge_alternative, "
+                    "objective_standard, conditional_trade, propose_own_process"
+                ),
+            )
+    yield from _check_words(f"{where}.reveal_when.keywords", trig.keywords)
 
 
 def _check_flex(where: str, flex: dict[str, float], issue_ids: set[str]) -> Iterator[Problem]:
     """Flexibility must point at real issues and open a share in (0, 1]."""
     for key, share in flex.items():
         if key not in issue_ids:
-            yield f"{where}.flexibility.{key}", f"unknown issue id; known issues: {', '.join(sorted(issue_ids))}"
+            yield (
+                f"{where}.flexibility.{key}",
+                f"unknown issue id; known issues: {', '.join(sorted(issue_ids))}",
+            )
         elif not (0 < share <= 1):
             yield f"{where}.flexibility.{key}", f"must be a share in (0, 1]; got {_fmt(share)}"
 
@@ -459,8 +539,11 @@ def _check_flex(where: str, flex: dict[str, float], issue_ids: set[str]) -> Iter
 def _check_counterparty(s: Scenario) -> Iterator[Problem]:
     """Hidden items have valid triggers and flexibility; something must pay off when surfaced."""
     cp, ids = s.counterparty, {it.id for it in s.issues}
-    groups = (("situational_needs", cp.situational_needs), ("stakeholders", cp.stakeholders),
-              ("alternatives", cp.alternatives))
+    groups = (
+        ("situational_needs", cp.situational_needs),
+        ("stakeholders", cp.stakeholders),
+        ("alternatives", cp.alternatives),
+    )
     all_ids: list[str] = []
     for name, items in groups:
         yield from _duplicates(f"counterparty.{name}", [x.id for x in items])
@@ -471,25 +554,56 @@ def _check_counterparty(s: Scenario) -> Iterator[Problem]:
             all_ids.append(item.id)
     shared = {x for x in all_ids if all_ids.count(x) > 1}
     for x in sorted(shared):
-        yield "counterparty", f"id {x!r} is used by more than one need/stakeholder/alternative; ids must be unique"
+        yield (
+            "counterparty",
+            f"id {x!r} is used by more than one need/stakeholder/alternative; ids must be unique",
+        )
+    yield from _check_reachable(s)
     if not any(x.flexibility for x in cp.situational_needs):
         yield "counterparty.situational_needs", "at least one need must open flexibility on some issue"
     if not any(x.flexibility for x in cp.alternatives):
-        yield "counterparty.alternatives", "at least one alternative's weakness must open flexibility on some issue"
-    if len(cp.opening_line.split()) < MIN_OPENING_WORDS:
-        yield "counterparty.opening_line", (
-            f"must apply structural pressure in at least {MIN_OPENING_WORDS} words (size, a deadline, "
-            "their draft, their alternatives)"
+        yield (
+            "counterparty.alternatives",
+            "at least one alternative's weakness must open flexibility on some issue",
         )
+    if len(cp.opening_line.split()) < MIN_OPENING_WORDS:
+        yield (
+            "counterparty.opening_line",
+            (
+                f"must apply structural pressure in at least {MIN_OPENING_WORDS} words (size, a deadline, "
+                "their draft, their alternatives)"
+            ),
+        )
+
+
+def walkaway_share(it: Issue) -> float:
+    """Share of the counterparty's opening-to-reservation range the trainee needs just to reach the walk-away."""
+    span = it.counterparty_reservation - it.counterparty_opening
+    return (it.trainee_walkaway - it.counterparty_opening) / span if span else 1.0
+
+
+def _check_reachable(s: Scenario) -> Iterator[Problem]:
+    """Surfacing every hidden item must unlock at least the walk-away, or skill cannot win the issue."""
+    cp = s.counterparty
+    items = [*cp.situational_needs, *cp.stakeholders, *cp.alternatives]
+    for i, it in enumerate(s.issues):
+        total = sum(x.flexibility.get(it.id, 0.0) for x in items)
+        need = walkaway_share(it)
+        if 0 <= need <= 1 and total + 1e-9 < need:  # outside [0, 1] the zone check already reports it
+            yield (
+                f"issues[{i}]",
+                f"hidden items unlock only {total:.2g} of the counterparty's range on {it.id!r}, but reaching the "
+                f"trainee's walk-away needs {need:.2g}; add flexibility for {it.id!r} to a need, stakeholder or "
+                "alternative",
+            )
 
 
 def _check_trainee(s: Scenario) -> Iterator[Problem]:
     """Pressures and alternative need ids/keywords the evaluator can match."""
     yield from _duplicates("trainee.private_pressures", [p.id for p in s.trainee.private_pressures])
     for n, p in enumerate(s.trainee.private_pressures):
-        for k, kw in enumerate(p.keywords):
-            if not kw.strip():
-                yield f"trainee.private_pressures[{n}].keywords[{k}]", "must not be empty"
+        yield from _check_words(f"trainee.private_pressures[{n}].keywords", p.keywords)
+    yield from _check_words("trainee.alternative.keywords", s.trainee.alternative.keywords)
 
 
 def _check_traps(s: Scenario) -> Iterator[Problem]:
@@ -501,14 +615,17 @@ def _check_traps(s: Scenario) -> Iterator[Problem]:
             try:
                 it = s.issue(key)
             except KeyError:
-                yield where, f"unknown issue id; known issues: {', '.join(sorted(i.id for i in s.issues))}"
+                yield where, f"unknown issue id; known issues: {', '.join(sorted({i.id for i in s.issues}))}"
                 continue
             up = 1.0 if it.trainee_prefers == Direction.higher else -1.0
             if up * (value - it.counterparty_opening) > 1e-9:
                 side = "at or below" if up > 0 else "at or above"
-                yield where, (
-                    f"must be {side} counterparty_opening ({_with_unit(it.counterparty_opening, it.unit)}): "
-                    f"a draft trap brings terms worse for the trainee; got {_with_unit(value, it.unit)}"
+                yield (
+                    where,
+                    (
+                        f"must be {side} counterparty_opening ({_with_unit(it.counterparty_opening, it.unit)}): "
+                        f"a draft trap brings terms worse for the trainee; got {_with_unit(value, it.unit)}"
+                    ),
                 )
 
 
@@ -571,13 +688,45 @@ def _needs_unit(value: float) -> bool:
     return float(value).is_integer() and abs(value) < 10
 
 
+def _unit_words(unit: str) -> str:
+    """Regex for the unit right after a small number: '%' or 'percent', 'day' for 'days/week', 'EUR'."""
+    if unit.strip() == "%":
+        return r"%|percent|per cent"
+    words = re.findall(r"[A-Za-z]+", unit)
+    if not words:
+        return re.escape(unit)
+    first = words[0]
+    stem = first[:-1] if first.lower().endswith("s") and len(first) > 3 else first
+    return re.escape(stem)
+
+
+NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen"
+).split()
+TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(n: int) -> list[str]:
+    """English spellings of 0..99 ('forty-five', 'forty five'), for the leak check; empty beyond."""
+    if 0 <= n < 20:
+        return [NUMBER_WORDS[n]]
+    if 20 <= n < 100:
+        tens, ones = TENS_WORDS[n // 10 - 2], n % 10
+        return [tens] if ones == 0 else [f"{tens}-{NUMBER_WORDS[ones]}", f"{tens} {NUMBER_WORDS[ones]}"]
+    return []
+
+
 def _leak_pattern(value: float, unit: str) -> re.Pattern[str]:
-    """A regex matching the value as a standalone number (not part of a longer number)."""
+    """A regex for the value as a standalone number (digits, or a number word followed by the unit)."""
     alts = "|".join(re.escape(v) for v in number_variants(value, unit))
     core = rf"(?<![\d.,])(?:{alts})(?![\d]|[.,]\d)"
     if _needs_unit(value):
-        word = re.escape(unit.rstrip("s")) if unit not in ("%",) else "%"
-        core += rf"\s*-?\s*(?:{word}|%)"
+        core += rf"\s*-?\s*(?:{_unit_words(unit)})"
+    words = number_words(int(value)) if float(value).is_integer() else []
+    if words:
+        spelled = "|".join(re.escape(w) for w in words)
+        core += rf"|\b(?:{spelled})\s*-?\s*(?:{_unit_words(unit)})"
     return re.compile(core, re.IGNORECASE)
 
 
@@ -588,9 +737,12 @@ def _check_leaks(s: Scenario) -> Iterator[Problem]:
         for it, pat in patterns:
             m = pat.search(text)
             if m:
-                yield path, (
-                    f"reveals the hidden counterparty_reservation of issue {it.id!r} "
-                    f"({_with_unit(it.counterparty_reservation, it.unit)}) as {m.group(0)!r}; rephrase or change the number"
+                yield (
+                    path,
+                    (
+                        f"reveals the hidden counterparty_reservation of issue {it.id!r} "
+                        f"({_with_unit(it.counterparty_reservation, it.unit)}) as {m.group(0)!r}; rephrase or change the number"
+                    ),
                 )
 
 
@@ -691,8 +843,10 @@ def load_library(dirs: Iterable[str | os.PathLike[str]] | None = None) -> Librar
             lib.errors.extend(exc.messages)
             continue
         if s.id in lib.scenarios:
-            lib.errors.append(f"{_label(path)}: id: duplicate id {s.id!r} (already loaded from "
-                              f"{_label(lib.paths[s.id])}); this file is skipped")
+            lib.errors.append(
+                f"{_label(path)}: id: duplicate id {s.id!r} (already loaded from "
+                f"{_label(lib.paths[s.id])}); this file is skipped"
+            )
             continue
         lib.scenarios[s.id] = s
         lib.paths[s.id] = path
@@ -752,16 +906,27 @@ def public_view(s: Scenario) -> dict[str, Any]:
 def _public_issue(it: Issue) -> dict[str, Any]:
     """An issue as the trainee sees it: own numbers only, never the counterparty's."""
     return {
-        "id": it.id, "label": it.label, "unit": it.unit, "trainee_prefers": it.trainee_prefers.value,
-        "trainee_target": it.trainee_target, "trainee_walkaway": it.trainee_walkaway,
+        "id": it.id,
+        "label": it.label,
+        "unit": it.unit,
+        "trainee_prefers": it.trainee_prefers.value,
+        "trainee_target": it.trainee_target,
+        "trainee_walkaway": it.trainee_walkaway,
         "trainee_weight": it.trainee_weight,
     }
 
 
 def summary_row(s: Scenario) -> dict[str, Any]:
     """The fields a picker or `scenarios list --json` shows."""
-    return {"id": s.id, "title": s.title, "difficulty": s.difficulty, "estimated_minutes": s.estimated_minutes,
-            "learning_focus": list(s.learning_focus), "tags": list(s.tags), "summary": s.summary}
+    return {
+        "id": s.id,
+        "title": s.title,
+        "difficulty": s.difficulty,
+        "estimated_minutes": s.estimated_minutes,
+        "learning_focus": list(s.learning_focus),
+        "tags": list(s.tags),
+        "summary": s.summary,
+    }
 
 
 def to_json(value: Any) -> str:

@@ -1,9 +1,160 @@
-"""Placeholder: registered by cli.py; filled in by the owner of this area."""
+"""`trainer evaluate`, `trainer eval evaluator` and `trainer bench evaluator`: the five-mistake evaluator's CLI."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import sys
+from typing import Any
+
 import typer
+
+SPLIT_CHOICES = ("dev", "heldout", "all")
 
 
 def register(app: typer.Typer, eval_app: typer.Typer, bench_app: typer.Typer) -> None:
     """Add this area's commands."""
+    app.command("evaluate")(evaluate_cmd)
+    eval_app.command("evaluator")(eval_evaluator_cmd)
+    bench_app.command("evaluator")(bench_evaluator_cmd)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    """One clear line on stderr and a non-zero exit; never a traceback."""
+    typer.echo(f"error: {' '.join(str(message).split())[:300]}", err=True)
+    raise typer.Exit(code=code)
+
+
+def _scenario(scenario_id: str | None) -> Any:
+    """The scenario from the library, or exit 2 naming the known ids."""
+    if scenario_id is None:
+        return None
+    from trainer.scenarios import load_library
+
+    lib = load_library()
+    if scenario_id not in lib.scenarios:
+        _fail(f"unknown scenario {scenario_id!r}; known: {', '.join(lib.ids()) or 'none'}")
+    return lib.scenarios[scenario_id]
+
+
+def _judge() -> Any:
+    """The LLM judge over the configured chat model, or exit 2 when none is available."""
+    from trainer.config import get_settings
+    from trainer.judge import LLMJudge
+    from trainer.llm import get_chat_model
+
+    model = get_chat_model(get_settings())
+    if model is None:
+        _fail("--llm needs a chat model, but LEVERAGE_LLM_BACKEND is 'template'")
+    return LLMJudge(model)
+
+
+def _with_sources(report: Any) -> Any:
+    """Attach knowledge-note citations when the coach and its index are available; otherwise unchanged."""
+    try:
+        from trainer.coach import attach_sources
+        from trainer.config import get_settings
+        from trainer.index import KnowledgeIndex
+    except Exception:  # knowledge base not installed yet: sources stay empty
+        return report
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            return attach_sources(report, KnowledgeIndex(get_settings()))
+    except Exception:  # index missing or unreadable: the report is still useful without citations
+        return report
+
+
+def render(report: Any, turns: list[Any]) -> str:
+    """A readable report: each mistake with evidence, explanation and a better line, then strengths."""
+    out = [f"Overall score: {report.overall_score}/100", ""]
+    for m in report.mistakes:
+        mark = f"DETECTED (severity {m.severity}/3)" if m.detected else "ok"
+        out.append(f"[{m.score:>3}] {m.title}: {mark}")
+        for ev in m.evidence:
+            out.append(f"      turn {ev.turn}: \"{ev.quote}\"")
+        out.append(f"      why: {m.explanation}")
+        out.append(f"      {'try instead' if m.detected else 'keep doing'}: {m.advice}")
+        for c in m.sources:
+            out.append(f"      source: {c.title} ({c.source})")
+        out.append("")
+    if report.strengths:
+        out.append("Strengths:")
+        for s in report.strengths:
+            turns_list = ", ".join(str(e.turn) for e in s.evidence)
+            out.append(f"  + {s.description} (turns {turns_list})")
+    return "\n".join(out).rstrip()
+
+
+def evaluate_cmd(
+    path: str = typer.Argument(..., metavar="PATH", help="Transcript file (JSON or 'Name: text' lines), or - for stdin."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    llm: bool = typer.Option(False, "--llm", help="Let the LLM judge confirm or refute the rule findings."),
+    scenario_id: str | None = typer.Option(None, "--scenario", metavar="ID", help="Use a library scenario's facts."),
+    trainee: str | None = typer.Option(None, "--trainee", metavar="NAME", help="The trainee's name in the transcript."),
+) -> None:
+    """Score a transcript for the five mistakes, with evidence, severity and a better line for each."""
+    from trainer.evaluator import evaluate
+    from trainer.transcripts import TranscriptError, parse_transcript, read_source
+
+    try:
+        text = read_source(path, sys.stdin.read() if path == "-" else None)
+        turns = parse_transcript(text, trainee)
+    except TranscriptError as exc:
+        _fail(str(exc))
+    except (UnicodeDecodeError, OSError) as exc:
+        _fail(f"cannot read input: {exc}")
+    scenario = _scenario(scenario_id)
+    judge = _judge() if llm else None
+    try:
+        report = evaluate(turns, scenario=scenario, judge=judge)
+    except Exception as exc:  # a judge/model failure must not surface as a traceback
+        _fail(f"evaluation failed: {type(exc).__name__}: {exc}", code=1)
+    report = _with_sources(report)
+    typer.echo(json.dumps(report.model_dump(mode="json"), ensure_ascii=False) if as_json else render(report, turns))
+
+
+def eval_evaluator_cmd(
+    llm: bool = typer.Option(False, "--llm", help="Measure rules combined with the LLM judge."),
+    split: str = typer.Option("all", "--split", help="dev, heldout or all."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable metrics."),
+) -> None:
+    """Precision, recall, F1 per mistake, macro-F1, evidence-turn hit rate and confusion counts per split."""
+    from trainer.evalsets import SPLITS, format_table, load_split, score, score_with_judge, summary
+    from trainer.evaluator import evaluate
+
+    if split not in SPLIT_CHOICES:
+        _fail(f"--split must be one of {', '.join(SPLIT_CHOICES)}")
+    judge = _judge() if llm else None
+    results: dict[str, Any] = {}
+    for name in SPLITS if split == "all" else (split,):
+        items = load_split(name)
+        if not items:
+            typer.echo(f"split {name}: no transcripts found", err=True)
+            continue
+        tables = score_with_judge(items, judge) if judge is not None else {"rules": score(items, lambda t: evaluate(t))}
+        for mode, counts in tables.items():
+            result = summary(counts)
+            result["transcripts"] = len(items)
+            results[f"{name}/{mode}"] = result
+            if not as_json:
+                typer.echo(format_table(f"{name} [{mode}]", len(items), result) + "\n")
+    if as_json:
+        typer.echo(json.dumps({"mode": "rules+llm" if llm else "rules", "splits": results}, indent=2))
+    if not results:
+        raise typer.Exit(code=1)
+
+
+def bench_evaluator_cmd(
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable timings."),
+    runs: int = typer.Option(50, "--runs", min=1, max=10_000, help="How many timed runs."),
+) -> None:
+    """Time the deterministic evaluator on a 20-turn transcript (target: median <= 50 ms)."""
+    from trainer.evalsets import bench
+
+    result = bench(runs=runs)
+    if as_json:
+        typer.echo(json.dumps(result))
+    else:
+        verdict = "ok" if result["median_ms"] <= result["target_ms"] else "SLOW"
+        typer.echo(f"evaluator, {result['turns']}-turn transcript, {result['runs']} runs: median {result['median_ms']} ms, "
+                   f"p95 {result['p95_ms']} ms (target <= {result['target_ms']:.0f} ms) {verdict}")

@@ -1,9 +1,119 @@
-"""Placeholder: registered by cli.py; filled in by the owner of this area."""
+"""`trainer instructor ...`: make the passphrase hash, and run cohorts from a terminal (headless servers)."""
 
 from __future__ import annotations
 
+import getpass
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import typer
+
+if TYPE_CHECKING:
+    from trainer.store import Cohort, Store
+
+instructor_app = typer.Typer(
+    no_args_is_help=True, help="Instructor tools: passphrase hash, cohorts, assignments."
+)
 
 
 def register(app: typer.Typer, eval_app: typer.Typer, bench_app: typer.Typer) -> None:
     """Add this area's commands."""
+    app.add_typer(instructor_app, name="instructor")
+
+
+def _read_passphrase() -> str:
+    """From a pipe: the first line. At a terminal: prompted twice without echo."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Instructor passphrase: ")
+    if getpass.getpass("Repeat it: ") != first:
+        raise typer.BadParameter("the two passphrases differ")
+    return first
+
+
+@instructor_app.command("hash-passphrase")
+def hash_passphrase_cmd() -> None:
+    """Print a salted scrypt hash for LEVERAGE_INSTRUCTOR_PASSPHRASE_HASH (the passphrase is never echoed)."""
+    from trainer.auth import hash_passphrase
+
+    try:
+        hashed = hash_passphrase(_read_passphrase())
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(hashed)
+    typer.echo("Set it with: export LEVERAGE_INSTRUCTOR_PASSPHRASE_HASH='<the line above>'", err=True)
+
+
+def _store() -> Store:
+    """The configured, migrated store (imported lazily to keep `trainer --help` fast)."""
+    from trainer.config import get_settings
+    from trainer.store import Store
+
+    store = Store(get_settings().db_url)
+    store.migrate()
+    return store
+
+
+def _cohort_or_exit(store: Store, code: str) -> Cohort:
+    """Resolve a join code or exit with a message."""
+    cohort = store.get_cohort_by_code(code)
+    if cohort is None:
+        typer.echo(f"error: no cohort with code {code!r}", err=True)
+        raise typer.Exit(1)
+    return cohort
+
+
+@instructor_app.command("create-cohort")
+def create_cohort_cmd(name: str) -> None:
+    """Create a cohort and print its join code."""
+    from trainer.cohorts import create_cohort, display_code
+
+    cohort = create_cohort(_store(), name)
+    typer.echo(f"{display_code(cohort.join_code)}\t{cohort.name}")
+
+
+@instructor_app.command("cohorts")
+def list_cohorts_cmd() -> None:
+    """List cohorts with their join codes and sizes."""
+    from trainer.cohorts import cohort_size, display_code
+
+    store = _store()
+    for cohort in store.list_cohorts():
+        typer.echo(
+            f"{display_code(cohort.join_code)}\t{cohort_size(store, cohort.id)} trainees\t{cohort.name}"
+        )
+
+
+@instructor_app.command("assign")
+def assign_cmd(
+    code: str,
+    scenario_id: str,
+    due: str | None = typer.Option(None, help="Due date, YYYY-MM-DD."),
+) -> None:
+    """Assign a scenario to the cohort with this join code."""
+    from trainer.cohorts import assign
+
+    try:
+        due_date = date.fromisoformat(due) if due else None
+    except ValueError:
+        raise typer.BadParameter(f"--due must be YYYY-MM-DD (got {due!r})") from None
+    store = _store()
+    assignment = assign(store, _cohort_or_exit(store, code).id, scenario_id, due_date)
+    typer.echo(f"assigned {assignment.scenario_id} (due {assignment.due_date or 'any time'})")
+
+
+@instructor_app.command("export-csv")
+def export_csv_cmd(code: str, output: Path | None = typer.Option(None, "--output", "-o")) -> None:
+    """Write the cohort's per-session scores as CSV (stdout by default)."""
+    from trainer.dashboard import load_cohort, to_csv
+
+    store = _store()
+    data = load_cohort(store, _cohort_or_exit(store, code).id)
+    text = to_csv(data) if data else ""
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")

@@ -1,0 +1,67 @@
+"""Leverage: the Streamlit app. Thin on purpose: pages live in trainer/ui, logic in trainer/."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from functools import partial
+
+import streamlit as st
+
+from trainer.ui.context import Ctx, build_ctx
+
+log = logging.getLogger("leverage.app")
+
+# (group, module, title, url_path, icon); modules that are not installed yet are skipped with a log line.
+PAGES = [
+    ("Practice", "trainer.ui.practice", "Practice", "practice", ":material/forum:"),
+    ("Practice", "trainer.ui.debrief", "Debrief", "debrief", ":material/assignment:"),
+    ("Practice", "trainer.ui.evaluate_page", "Evaluate a real conversation", "evaluate", ":material/rate_review:"),
+    ("Practice", "trainer.ui.progress", "My progress", "progress", ":material/trending_up:"),
+    ("Instructors", "trainer.ui.instructor", "Cohorts", "instructor", ":material/groups:"),
+    ("Instructors", "trainer.ui.studio", "Scenario studio", "studio", ":material/edit_note:"),
+    ("Settings", "trainer.ui.settings_page", "Settings", "settings", ":material/settings:"),
+]
+
+
+def _pages(ctx: Ctx) -> dict[str, list[st.Page]]:
+    """st.Page objects grouped for the sidebar; each page function receives the ctx."""
+    groups: dict[str, list[st.Page]] = {}
+    for group, module_name, title, url_path, icon in PAGES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                log.warning("page %s not available", module_name, exc_info=True)
+            continue
+        except Exception:  # noqa: BLE001 - a page that fails to import must not take the app down
+            log.warning("page %s not available", module_name, exc_info=True)
+            continue
+        page = st.Page(partial(module.render, ctx), title=title, url_path=url_path, icon=icon,
+                       default=url_path == "practice")  # fmt: skip
+        ctx.pages[url_path] = page
+        groups.setdefault(group, []).append(page)
+    return groups
+
+
+def main() -> None:
+    """Build the context, mount the pages, run the selected one."""
+    st.set_page_config(page_title="Leverage: negotiation practice", page_icon="🤝", layout="wide")
+    try:
+        ctx = build_ctx()
+    except Exception as exc:  # noqa: BLE001 - configuration or database problems: say what to do
+        log.exception("startup failed")
+        st.error(
+            "Leverage could not start: "
+            + (str(exc).splitlines()[0] if type(exc).__name__ == "ConfigError" else "the database is unavailable.")
+            + " Check the LEVERAGE_* settings (see `trainer doctor`), then reload.",
+            icon="⚠️",
+        )
+        st.stop()
+    page = st.navigation(_pages(ctx))
+    with st.sidebar:
+        st.caption("Leverage · rehearse the hard conversation before it happens.")
+    page.run()
+
+
+main()

@@ -1,0 +1,43 @@
+"""AppTest harness: mounts one of the issue-8 pages with a real Ctx built from the environment.
+
+LEVERAGE_TEST_PAGE picks the page (instructor | studio | progress); the trainee is whatever
+st.session_state["trainee_id"] holds (tests set it), as the app shell would.
+"""
+
+import os
+
+import streamlit as st
+
+from trainer.config import get_settings
+from trainer.scenarios import load_library
+from trainer.store import Store
+from trainer.ui.context import Ctx
+
+
+@st.cache_resource
+def _store(url: str) -> Store:
+    store = Store(url)
+    store.migrate()
+    return store
+
+
+@st.cache_resource
+def _library(dirs: str):
+    return load_library(dirs.split(os.pathsep))
+
+
+settings = get_settings()
+ctx = Ctx(
+    settings=settings,
+    store=_store(settings.db_url),
+    library=_library(os.environ["LEVERAGE_SCENARIOS_DIR"]),
+    trainee_id=st.session_state.get("trainee_id"),
+)
+page = os.environ["LEVERAGE_TEST_PAGE"]
+if page == "instructor":
+    from trainer.ui.instructor import render
+elif page == "studio":
+    from trainer.ui.studio import render
+else:
+    from trainer.ui.progress import render
+render(ctx)

@@ -1,0 +1,173 @@
+"""The five detectors on hand-written transcripts: positives, the issue's hard negatives, and the report shape."""
+
+from __future__ import annotations
+
+import pytest
+from evaluator_fixtures import sample_scenario
+
+from trainer.evaluator import Turn, evaluate
+from trainer.report import MISTAKE_TITLES, Report
+
+
+def conv(*lines: str) -> list[Turn]:
+    """Alternate counterparty / trainee, counterparty first."""
+    return [Turn(speaker="counterparty" if i % 2 == 0 else "trainee", text=t) for i, t in enumerate(lines)]
+
+
+def finding(report: Report, mistake: str):
+    return next(m for m in report.mistakes if m.id == mistake)
+
+
+def detected(turns: list[Turn], mistake: str, **kw) -> bool:
+    return finding(evaluate(turns, **kw), mistake).detected
+
+
+NEUTRAL = "Thanks for coming in. We'd like to talk about the renewal terms."
+
+POSITIVES = {
+    "power_vs_leverage": [
+        "Of course. A client of your size can pick anyone, so we won't fight you on the price.",
+        "I know you hold all the cards here, so I'll take whatever you think is fair.",
+        "We're just a small studio, honestly being on your platform would be huge for us.",
+        "We've already cut five percent off the list before you even asked.",
+    ],
+    "urgency_signal": [
+        "We need to get this signed before our board meets on the 14th.",
+        "Honestly we've got about three months of runway, so sooner would really help.",
+        "Our lease runs out at the end of the month, so I'd love to lock this in quickly.",
+        "Our investors expect a signed anchor customer by March.",
+    ],
+    "weak_alternative": [
+        "To be honest, if this doesn't happen we'd be back to small one-off jobs at half the rate.",
+        "We don't really have other buyers lined up, so we want this to work.",
+        "The other offer I have is much lower and not even in writing.",
+        "Without this contract we'd have to let two people go.",
+    ],
+    "process_concession": [
+        "Sure, send over your standard contract and we'll mark it up.",
+        "Happy to leave the price until the end once the other points are settled.",
+        "Whatever format suits your legal team is fine with us.",
+        "Monthly meetings on your committee cycle are fine for us.",
+    ],
+}
+
+
+@pytest.mark.parametrize(("mistake", "line"), [(m, line) for m, lines in POSITIVES.items() for line in lines])
+def test_detector_positives(mistake: str, line: str) -> None:
+    turns = conv(NEUTRAL, line, "Noted.")
+    report = evaluate(turns)
+    f = finding(report, mistake)
+    assert f.detected, line
+    assert f.evidence and f.evidence[0].turn == 1
+    assert f.evidence[0].quote and f.evidence[0].quote in line
+    assert 1 <= f.severity <= 3 and f.score < 100
+    assert f.advice and f.explanation
+
+
+HARD_NEGATIVES = {
+    "urgency_signal": [
+        "I understand your quarter closes on the 30th, so let's see what we can get done before then.",
+        "I know you need this in place before your launch in March.",
+    ],
+    "weak_alternative": [
+        "We have a signed offer from a competitor at twelve percent more, valid until June.",
+        "I hold a written offer from another firm at 95k, which my agent has sent you.",
+    ],
+    "process_concession": [
+        "We'll send the first draft by Thursday, based on our standard terms.",
+        "Let's start with price, then cover delivery and the annexes.",
+        "I'll circulate an agenda today: price first, then term, then payment.",
+    ],
+    "power_vs_leverage": [
+        "If you can commit to three years, we can come down to 41.",
+        "We could move on payment terms, in exchange for a volume guarantee.",
+    ],
+}
+
+
+@pytest.mark.parametrize(("mistake", "line"), [(m, line) for m, lines in HARD_NEGATIVES.items() for line in lines])
+def test_hard_negatives_do_not_fire(mistake: str, line: str) -> None:
+    assert not detected(conv(NEUTRAL, line, "Noted."), mistake), line
+
+
+def test_unified_actor_fires_when_cues_are_passed_over() -> None:
+    turns = conv(
+        "Our CFO wants eight percent off, and operations have their own worries.",
+        "I see. We could look at four percent.",
+        "I'll need to check with the committee.",
+        "Great, let us know.",
+    )
+    f = finding(evaluate(turns), "unified_actor")
+    assert f.detected
+    assert [e.turn for e in f.evidence] == [1, 3]
+    assert "CFO" in f.explanation or "cfo" in f.explanation.lower()
+
+
+@pytest.mark.parametrize(
+    "probe",
+    [
+        "Who else on your side signs off on this?",
+        "What does your CFO care about most, the price or the payment terms?",
+        "Would it help if I walked your operations team through the transition plan?",
+    ],
+)
+def test_unified_actor_silent_when_trainee_probes(probe: str) -> None:
+    turns = conv("Our CFO wants eight percent off.", probe, "She mostly worries about cash.", "Thanks.")
+    assert not detected(turns, "unified_actor")
+
+
+def test_unified_actor_silent_without_cues() -> None:
+    assert not detected(conv(NEUTRAL, "We propose 42 per unit.", "Too high.", "Why is it too high?"), "unified_actor")
+
+
+def test_report_shape_and_order() -> None:
+    report = evaluate(conv(NEUTRAL, "Our board meets Friday, so we need to sign by then.", "I see."))
+    assert [m.id for m in report.mistakes] == list(MISTAKE_TITLES)
+    dumped = report.model_dump(mode="json")
+    assert set(dumped) == {"mistakes", "overall_score", "strengths"}
+    assert 0 <= report.overall_score <= 100
+
+
+def test_clean_transcript_scores_high_with_strengths() -> None:
+    turns = conv(
+        "We need eight percent off and our CFO is pushing hard.",
+        "What is driving the eight percent for your CFO?",
+        "Volume on the new platform.",
+        "Why does volume matter so much right now? If you can commit to three years, we could look at two percent. Market data shows prices are flat.",
+        "Let me think.",
+        "We'll send the first draft by Thursday so we work from one text.",
+    )
+    report = evaluate(turns)
+    assert not any(m.detected for m in report.mistakes)
+    assert report.overall_score >= 90
+    assert {"question", "stakeholder_probe", "conditional_trade", "objective_standard", "drafting"} <= {
+        s.kind for s in report.strengths
+    }
+
+
+def test_advice_rewrites_the_offending_line() -> None:
+    line = "We can do 41 per unit. Our board meets on the 14th, so we need to sign before then."
+    f = finding(evaluate(conv(NEUTRAL, line, "Noted.")), "urgency_signal")
+    assert "board" not in f.advice.lower()
+    assert "41 per unit" in f.advice
+
+
+def test_scenario_facts_feed_the_explanation() -> None:
+    scenario = sample_scenario()
+    turns = conv("Let's talk.", "We have our quarter close on the 30th, so we'd like this done.", "I see.")
+    f = finding(evaluate(turns, scenario=scenario), "urgency_signal")
+    assert f.detected
+    assert "Autova" in f.explanation
+
+
+def test_evaluate_is_deterministic_and_fast() -> None:
+    import time
+
+    from trainer.evalsets import bench_turns
+
+    turns = bench_turns(20)
+    first = evaluate(turns)
+    start = time.perf_counter()
+    second = evaluate(turns)
+    assert time.perf_counter() - start < 0.5
+    assert first == second

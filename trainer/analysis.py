@@ -1,0 +1,469 @@
+"""Turn analysis: rules and lexicons that turn one message into typed acts, shared by the engine and evaluator.
+
+Fast, offline and deterministic. Never raises on odd input (non-English, emoji, tables, huge or empty text).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from trainer import lexicon as lx
+from trainer.acts import Act, ActKind, ProcessAspect, TurnAnalysis
+from trainer.scenarios import AlternativeStrength, Issue, Scenario
+
+MAX_CHARS = 20_000  # analyse at most this much of one turn: keeps pasted documents fast
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"})
+SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;]+|\n|$)|[.!?;]+")
+ABBREV_DOT = re.compile(r"(?<=\d)\.(?=\d)|(?<=\be)\.(?=g\.)|(?<=\bi)\.(?=e\.)|(?<=\bvs)\.|(?<=\bapprox)\.")
+SECOND_PERSON = re.compile(r"\byou(?:r|rs|'re|'ve|'d|'ll)?\b", re.IGNORECASE)
+OWN_VOICE = re.compile(
+    r"\b(?:we|our|us|my|me|we're|we've|we'd|we'll|i'd|i'm|i've|i'll|i (?:need|have|must|want|really|just|hope))\b",
+    re.IGNORECASE,
+)
+NEGATION = re.compile(r"\b(?:can't|cannot|can not|won't|will not|not|never|no|couldn't|wouldn't)\b|n't\b", re.IGNORECASE)
+OWN_SIDE = re.compile(r"\b(?:our|my) $", re.IGNORECASE)
+FIRST_PERSON = re.compile(r"\b(?:we|i|our|my|us|me|we're|i'm|we've|i've|we'd|i'd|we'll|i'll)\b", re.IGNORECASE)
+
+CURRENCY = r"(?:€|\$|£|¥|eur|usd|gbp|chf|aud|cad|inr)"
+SCALE = r"(?:k|m|mm|mn|bn|b|mio|million|thousand|billion|grand)"
+UNIT = (
+    r"(?:%|percent|per cent|pct|bps|basis points|days?|weeks?|months?|years?|yrs?|hours?|hrs?|units?|seats?|"
+    r"licen[cs]es?|ftes?|people|headcount|euros?|dollars?|pounds?|" + CURRENCY + r")"
+)
+NUMBER = re.compile(
+    rf"(?P<cur>{CURRENCY})?\s?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d/])"
+    rf"(?:\s?(?P<scale>{SCALE})\b)?(?:[\s-]?(?P<unit>{UNIT})(?![a-z]))?(?P<ord>st|nd|rd|th)?",
+    re.IGNORECASE,
+)
+WORD_NUMBER = re.compile(
+    r"\b(?P<word>" + "|".join(sorted(map(re.escape, lx.NUMBER_WORDS), key=len, reverse=True)) + r")[\s-]"
+    r"(?P<unit>days?|weeks?|months?|years?|percent|per cent|seats?|units?)\b",
+    re.IGNORECASE,
+)
+ALTERNATIVE_KINDS = {ActKind.cite_strong_alternative, ActKind.disclose_weak_alternative}
+SCALES = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mio": 1e6, "million": 1e6,
+          "bn": 1e9, "b": 1e9, "billion": 1e9}
+TIME_DAYS = {"day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
+CURRENCY_WORDS = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "$": "USD", "usd": "USD", "dollar": "USD",
+                  "dollars": "USD", "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "chf": "CHF",
+                  "¥": "JPY", "aud": "AUD", "cad": "CAD", "inr": "INR"}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a turn with its offsets, so quotes stay exact substrings of the original text."""
+
+    start: int
+    norm: str  # apostrophes normalised, same length as the original slice
+    raw: str
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number found in text with its normalised unit (EUR, USD, %, days ...)."""
+
+    value: float
+    unit: str | None
+    start: int
+    end: int
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Cut a turn into sentences; decimal points and common abbreviations do not split."""
+    norm = text.translate(APOSTROPHES)
+    masked = ABBREV_DOT.sub("\x00", norm)
+    out: list[Sentence] = []
+    for m in SENTENCE.finditer(masked):
+        raw = text[m.start() : m.end()]
+        stripped = raw.strip()
+        if not stripped or not any(ch.isalnum() for ch in stripped):
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        start = m.start() + lead
+        out.append(Sentence(start, norm[start : start + len(stripped)], stripped))
+    return out
+
+
+def _unit_of(cur: str | None, unit: str | None) -> str | None:
+    """Map a currency sign or unit word to one canonical unit name."""
+    for token in (cur, unit):
+        if token and token.lower() in CURRENCY_WORDS:
+            return CURRENCY_WORDS[token.lower()]
+    if not unit:
+        return None
+    u = unit.lower().rstrip("s")
+    if u in {"%", "percent", "per cent", "pct"}:
+        return "%"
+    if u in {"bp", "basis point"}:
+        return "bps"
+    if u in {"yr"}:
+        return "year"
+    if u in {"hr"}:
+        return "hour"
+    return u
+
+
+def find_amounts(text: str) -> list[Amount]:
+    """Every number with a unit or scale (ordinals such as '14th' and bare years like 2025 are skipped)."""
+    found: list[Amount] = []
+    for m in NUMBER.finditer(text):
+        if m.group("ord"):
+            continue
+        value = float(m.group("num").replace(",", ""))
+        scale = (m.group("scale") or "").lower()
+        if scale == "b" and not m.group("cur"):
+            scale = ""
+        value *= SCALES.get(scale, 1.0)
+        unit = _unit_of(m.group("cur"), m.group("unit"))
+        found.append(Amount(value, unit, m.start(), m.end()))
+    for m in WORD_NUMBER.finditer(text):
+        found.append(Amount(lx.NUMBER_WORDS[m.group("word").lower()], _unit_of(None, m.group("unit")), m.start(), m.end()))
+    return sorted(found, key=lambda a: a.start)
+
+
+def _issue_unit(issue: Issue) -> tuple[str | None, float]:
+    """Canonical unit and scale of an issue's unit string (e.g. 'EUR k' -> ('EUR', 1000))."""
+    text = issue.unit.lower()
+    scale = 1.0
+    if re.search(r"\b(?:k|thousands?|000s)\b|^k", text):
+        scale = 1e3
+    elif re.search(r"\b(?:m|mn|millions?|mio)\b", text):
+        scale = 1e6
+    for word, code in CURRENCY_WORDS.items():
+        if word in text:
+            return code, scale
+    for word in ("%", "percent", "bps", "day", "week", "month", "year", "hour", "seat", "unit", "licen"):
+        if word in text:
+            return ("%" if word == "percent" else word), scale
+    return text.strip() or None, scale
+
+
+def convert(amount: Amount, issue: Issue) -> float | None:
+    """The amount in the issue's own unit, or None when the units cannot be reconciled."""
+    unit, scale = _issue_unit(issue)
+    if amount.unit is None:
+        return amount.value / scale if scale > 1 and amount.value >= scale else amount.value
+    if amount.unit == unit or (unit and amount.unit and unit.startswith(amount.unit)):
+        return amount.value / scale
+    if amount.unit in TIME_DAYS and unit in TIME_DAYS:
+        return round(amount.value * TIME_DAYS[amount.unit] / TIME_DAYS[unit], 2)
+    if amount.unit in CURRENCY_WORDS.values() and unit in CURRENCY_WORDS.values():
+        return amount.value / scale  # different currency named: keep the number, the engine rounds
+    return None
+
+
+def _alias_hits(sentence: str, scenario: Scenario) -> list[tuple[int, int, Issue]]:
+    """Spans in the sentence where an issue is named by id, label or alias."""
+    hits: list[tuple[int, int, Issue]] = []
+    for issue in scenario.issues:
+        names = {issue.id.replace("_", " "), issue.label, *issue.aliases}
+        for name in names:
+            if not name or len(name) < 2:
+                continue
+            for m in re.finditer(rf"\b{re.escape(name)}\b", sentence, re.IGNORECASE):
+                hits.append((m.start(), m.end(), issue))
+    return hits
+
+
+def _match_issue(amount: Amount, sentence: str, scenario: Scenario) -> tuple[Issue, float] | None:
+    """The issue this amount most plausibly belongs to: nearest alias with compatible units, else unique unit match."""
+    def gap(hit: tuple[int, int, Issue]) -> int:
+        start, end, issue = hit
+        distance = start - amount.end if start >= amount.end else max(0, amount.start - end)
+        return distance + (0 if _issue_unit(issue)[0] == amount.unit else 6)
+
+    for _, _, issue in sorted(_alias_hits(sentence, scenario), key=gap):
+        value = convert(amount, issue)
+        if value is not None:
+            return issue, value
+    if amount.unit is None:
+        return None
+    compatible = [(i, v) for i in scenario.issues if (v := convert(amount, i)) is not None]
+    return compatible[0] if len(compatible) == 1 else None
+
+
+def _offer_acts(sent: Sentence, scenario: Scenario | None) -> list[Act]:
+    """Offers with values; with a scenario each value is mapped onto an issue in the issue's own unit."""
+    acts: list[Act] = []
+    if lx.THEIR_NUMBER.search(sent.norm) and not lx.OFFER_CUE.search(sent.norm):
+        return acts
+    has_cue = bool(lx.OFFER_CUE.search(sent.norm))
+    for amount in find_amounts(sent.norm):
+        if scenario is not None:
+            matched = _match_issue(amount, sent.norm, scenario)
+            if matched is None:
+                continue
+            issue, value = matched
+            acts.append(Act(kind=ActKind.offer, quote=sent.raw, issue_id=issue.id, value=value, unit=issue.unit))
+        elif has_cue and amount.unit is not None:
+            acts.append(Act(kind=ActKind.offer, quote=sent.raw, value=amount.value, unit=amount.unit, confidence=0.7))
+    return acts
+
+
+def _is_question(sent: Sentence) -> bool:
+    """A question by punctuation or by its opening words."""
+    return sent.norm.rstrip().endswith("?") or bool(lx.QUESTION_START.search(sent.norm))
+
+
+def their_people(text: str) -> bool:
+    """Does the text name someone on *their* side (not 'our team' or 'my manager')?"""
+    for m in lx.STAKEHOLDER_MENTION.finditer(text):
+        before = text[max(0, m.start() - 5) : m.start()]
+        if not OWN_SIDE.search(before) and not m.group(0).lower().startswith(("our ", "my ")):
+            return True
+    return False
+
+
+def _stakeholder_probe(sent: Sentence, question: bool, previous: str | None) -> bool:
+    """A question, or a request to engage, about a specific actor on their side."""
+    if their_people(sent.norm) and (question or lx.ENGAGE_STRONG.search(sent.norm)):
+        return True
+    if question and lx.WHO_PROBE.search(sent.norm) and not re.search(r"\bwho (?:drafts|writes|will draft)\b", sent.norm, re.I):
+        return True
+    pronoun = re.search(r"\b(?:she|he|her|him)\b", sent.norm, re.IGNORECASE)
+    engaged = question or lx.ENGAGE_STRONG.search(sent.norm)
+    return bool(engaged and pronoun and previous and their_people(previous.translate(APOSTROPHES)))
+
+
+def _question_acts(sent: Sentence) -> list[Act]:
+    """Classify a question by what it surfaces; the first matching kind wins."""
+    for kind, pattern in lx.QUESTION_KINDS:
+        if pattern.search(sent.norm):
+            return [Act(kind=kind, quote=sent.raw)]
+    if re.match(r"\s*(?:what|how|why|help me|tell me|walk me)", sent.norm, re.IGNORECASE):
+        return [Act(kind=ActKind.question_interests, quote=sent.raw, confidence=0.6)]
+    return []
+
+
+def _own_urgency(sent: Sentence) -> bool:
+    """Urgency that is ours: a match whose own words do not talk about *their* clock."""
+    for m in lx.URGENCY.finditer(sent.norm):
+        if not SECOND_PERSON.search(m.group(0)):
+            return True
+    return _timed_pressure(sent)
+
+
+def _timed_pressure(sent: Sentence) -> bool:
+    """First person + a date or pace word + a need or a running-out verb, not framed as *their* clock."""
+    text = sent.norm
+    if not OWN_VOICE.search(text) or lx.THEIR_FRAME.search(text) or re.match(r"\s*if\b", text, re.IGNORECASE):
+        return False
+    return bool(lx.URGENCY_TIME.search(text) and lx.URGENCY_PRESSURE.search(text))
+
+
+def _pressure_hit(sent: Sentence, scenario: Scenario | None) -> bool:
+    """A scenario's private-pressure keyword said in first person (not about their side)."""
+    if scenario is None:
+        return False
+    for pressure in scenario.trainee.private_pressures:
+        for kw in pressure.keywords:
+            if kw and re.search(rf"\b{re.escape(kw)}", sent.norm, re.IGNORECASE):
+                if FIRST_PERSON.search(sent.norm) and not lx.THEIR_TIME.search(sent.norm):
+                    return True
+    return False
+
+
+def _alternative_acts(sent: Sentence, scenario: Scenario | None, question: bool) -> list[Act]:
+    """Own alternative: weak (a disclosure) or genuinely strong (legitimate leverage)."""
+    if question and not FIRST_PERSON.search(sent.norm):
+        return []
+    strong = bool(lx.STRONG_ALT.search(sent.norm)) and not lx.WEAK_QUALIFIER.search(sent.norm)
+    broad = lx.WEAK_ALT_BROAD.search(sent.norm) or lx.WEAK_ALT_GENERAL.search(sent.norm)
+    weak = bool(lx.WEAK_ALT.search(sent.norm)) or (not strong and bool(broad))
+    alt = scenario.trainee.alternative if scenario else None
+    if alt and not question and any(re.search(rf"\b{re.escape(k)}", sent.norm, re.IGNORECASE) for k in alt.keywords):
+        if alt.strength == AlternativeStrength.strong and not weak:
+            strong = True
+        elif alt.strength == AlternativeStrength.weak or lx.WEAK_QUALIFIER.search(sent.norm):
+            weak = True
+    if weak:
+        return [Act(kind=ActKind.disclose_weak_alternative, quote=sent.raw)]
+    if strong:
+        return [Act(kind=ActKind.cite_strong_alternative, quote=sent.raw)]
+    return []
+
+
+def _candid_weakness(sent: Sentence, question: bool, acts: list[Act]) -> list[Act]:
+    """'Honestly, the market is dead': a candid aside about our own poor position, when nothing else explains it."""
+    explained = {ActKind.disclose_urgency, ActKind.deference, *ALTERNATIVE_KINDS}
+    if question or any(a.kind in explained for a in acts):
+        return []
+    if lx.CANDOR.search(sent.norm) and lx.BAD_SITUATION.search(sent.norm) and OWN_VOICE.search(sent.norm):
+        return [Act(kind=ActKind.disclose_weak_alternative, quote=sent.raw, confidence=0.6)]
+    return []
+
+
+def _aspect(text: str, table: list[tuple[ProcessAspect, re.Pattern[str]]]) -> ProcessAspect | None:
+    """The first process aspect whose words appear in the text."""
+    for aspect, pattern in table:
+        if pattern.search(text):
+            return aspect
+    return None
+
+
+def _process_acts(sent: Sentence) -> list[Act]:
+    """Own process proposals and explicit acceptance of theirs, within one sentence."""
+    acts: list[Act] = []
+    if lx.OWN_PROCESS.search(sent.norm):
+        aspect = _aspect(sent.norm, lx.ASPECT_WORDS) or ProcessAspect.draft
+        acts.append(Act(kind=ActKind.propose_own_process, quote=sent.raw, aspect=aspect))
+    elif any(p.search(sent.norm) for p in (lx.ACCEPT_PROCESS, lx.ACCEPT_PROCESS_BROAD, lx.PROCESS_GENERAL)) or (
+        _assents_to_their_process(sent)
+    ):
+        aspect = _aspect(sent.norm, lx.ASPECT_WORDS) or ProcessAspect.draft
+        acts.append(Act(kind=ActKind.accept_their_process, quote=sent.raw, aspect=aspect))
+    return acts
+
+
+def _assents_to_their_process(sent: Sentence) -> bool:
+    """Their draft/agenda/schedule named together with a word of assent and no counter-proposal."""
+    text = sent.norm
+    if text.rstrip().endswith("?") or lx.COUNTER_PROCESS.search(text):
+        return False
+    return bool(lx.THEIR_PROCESS_OBJECT.search(text) and lx.ASSENT.search(text))
+
+
+def their_process_offer(previous: str | None) -> ProcessAspect | None:
+    """Which process term the counterparty just proposed for itself (draft, agenda, sequence, cadence), if any."""
+    if not previous:
+        return None
+    text = previous[:MAX_CHARS].translate(APOSTROPHES)
+    aspect = _aspect(text, lx.THEIR_PROCESS_OFFER)
+    if aspect is None and lx.THEIR_PROCESS_GENERAL.search(text):
+        aspect = _aspect(text, lx.ASPECT_WORDS) or ProcessAspect.draft
+    return aspect
+
+
+def _yield_to_previous(sentences: list[Sentence], previous: str | None, acts: list[Act]) -> list[Act]:
+    """'Sure, that works' right after their process proposal is accepting their process."""
+    aspect = their_process_offer(previous)
+    if aspect is None or not sentences or any(a.kind == ActKind.propose_own_process for a in acts):
+        return []
+    if any(a.kind == ActKind.accept_their_process for a in acts):
+        return []
+    first = sentences[0]
+    yielded = lx.YIELD_PROCESS.search(first.norm) or lx.YIELD_GENERAL.search(first.norm)
+    if yielded and not lx.PUSHBACK.search(first.norm) and not _is_question(first):
+        return [Act(kind=ActKind.accept_their_process, quote=first.raw, aspect=aspect, confidence=0.8)]
+    return []
+
+
+def _substance_acts(sent: Sentence) -> list[Act]:
+    """Conditional trades versus unconditional concessions."""
+    condition = bool(lx.CONDITION.search(sent.norm) or lx.CONDITION_BROAD.search(sent.norm))
+    concession = any(not NEGATION.search(m.group(0)) for m in lx.CONCESSION.finditer(sent.norm))
+    if condition and (concession or lx.OFFER_CUE.search(sent.norm) or find_amounts(sent.norm)):
+        return [Act(kind=ActKind.conditional_trade, quote=sent.raw)]
+    if concession and not condition:
+        return [Act(kind=ActKind.concession, quote=sent.raw, confidence=0.8)]
+    return []
+
+
+def _simple_acts(sent: Sentence, question: bool) -> list[Act]:
+    """Standards, challenges to their alternative, deference, closing moves and small talk."""
+    table = [
+        (ActKind.objective_standard, lx.OBJECTIVE_STANDARD),
+        (ActKind.challenge_alternative, lx.CHALLENGE_ALT),
+        (ActKind.deference, lx.DEFERENCE),
+        (ActKind.deference, lx.DEFERENCE_BROAD),
+        (ActKind.deference, lx.DEFERENCE_GENERAL),
+        (ActKind.walk_away, lx.WALK_AWAY),
+    ]
+    if not question:
+        table += [(ActKind.accept, lx.ACCEPT), (ActKind.reject, lx.REJECT)]
+    acts = [Act(kind=kind, quote=sent.raw) for kind, pattern in table if pattern.search(sent.norm)]
+    if lx.FREEBIE.search(sent.norm) and not (lx.CONDITION.search(sent.norm) or lx.CONDITION_BROAD.search(sent.norm)):
+        acts.append(Act(kind=ActKind.deference, quote=sent.raw, confidence=0.7))  # giving it away unasked
+    if not acts and lx.SMALL_TALK.search(sent.norm) and len(sent.norm) < 120:
+        acts.append(Act(kind=ActKind.small_talk, quote=sent.raw, confidence=0.7))
+    return acts
+
+
+def analyse_sentence(sent: Sentence, scenario: Scenario | None = None, previous: str | None = None) -> list[Act]:
+    """All acts carried by one sentence."""
+    question = _is_question(sent)
+    acts: list[Act] = _question_acts(sent) if question else []
+    if _stakeholder_probe(sent, question, previous) and not any(a.kind == ActKind.question_stakeholders for a in acts):
+        acts = [Act(kind=ActKind.question_stakeholders, quote=sent.raw)] + [
+            a for a in acts if a.kind != ActKind.question_interests
+        ]
+    if _own_urgency(sent) or _pressure_hit(sent, scenario):
+        acts.append(Act(kind=ActKind.disclose_urgency, quote=sent.raw))
+    acts += _alternative_acts(sent, scenario, question)
+    process = _process_acts(sent)
+    acts += process
+    if not any(a.kind == ActKind.accept_their_process for a in process):
+        acts += _substance_acts(sent)
+    simple = _simple_acts(sent, question)
+    if any(a.kind == ActKind.accept_their_process for a in process) and re.search(r"\bwhatever\b", sent.norm, re.I):
+        simple = [a for a in simple if a.kind != ActKind.deference]  # 'whatever suits you' here is about process
+    if lx.FIRM.search(sent.norm):
+        simple = [a for a in simple if a.kind != ActKind.deference]  # 'we've already cut 5%, no further' holds firm
+    acts += simple
+    acts += _candid_weakness(sent, question, acts)
+    if not any(a.kind in ALTERNATIVE_KINDS for a in acts):
+        acts += _offer_acts(sent, scenario)  # numbers about an alternative are not our offer
+    return acts
+
+
+def analyse_turn(text: str, scenario: Scenario | None = None, previous: str | None = None) -> TurnAnalysis:
+    """Typed acts for one trainee turn; `previous` is the counterparty's preceding line (for 'sure, that works')."""
+    if not isinstance(text, str) or not text.strip():
+        return TurnAnalysis(text=text if isinstance(text, str) else "", acts=[])
+    sentences = split_sentences(text[:MAX_CHARS])
+    acts: list[Act] = []
+    for sent in sentences:
+        acts += analyse_sentence(sent, scenario, previous)
+    acts += _yield_to_previous(sentences, previous, acts)
+    acts += _turn_level_urgency(sentences, acts)
+    acts += _power_frame(sentences, acts)
+    return TurnAnalysis(text=text, acts=_dedupe(acts))
+
+
+def _own_timed(sent: Sentence) -> bool:
+    """A sentence in our own voice naming a date or pace (not a past date, not their clock, not a condition)."""
+    text = sent.norm
+    m = lx.URGENCY_TIME.search(text)
+    if not m or re.search(r"\b(?:since|last|ago|past)\b[^.?!]{0,12}$", text[: m.start()], re.IGNORECASE):
+        return False
+    return bool(OWN_VOICE.search(text)) and not lx.THEIR_FRAME.search(text) and not re.match(r"\s*if\b", text, re.I)
+
+
+def _turn_level_urgency(sentences: list[Sentence], acts: list[Act]) -> list[Act]:
+    """A date and its reason split across adjacent sentences ('By Friday? Just so we can plan.')."""
+    if any(a.kind == ActKind.disclose_urgency for a in acts) or len(sentences) > 6:
+        return []
+    for first, second in zip(sentences, sentences[1:], strict=False):
+        for timed, other in ((first, second), (second, first)):
+            pressed = lx.URGENCY_PRESSURE.search(other.norm) and OWN_VOICE.search(other.norm)
+            if _own_timed(timed) and pressed and not lx.THEIR_FRAME.search(other.norm):
+                return [Act(kind=ActKind.disclose_urgency, quote=timed.raw, confidence=0.7)]
+    return []
+
+
+def _power_frame(sentences: list[Sentence], acts: list[Act]) -> list[Act]:
+    """'You've got plenty of choice, so 6% is fine': their size in one clause, giving way in the same or next one."""
+    if any(a.kind == ActKind.deference for a in acts):
+        return []
+    for i, sent in enumerate(sentences[:40]):
+        if _is_question(sent) or not lx.THEIR_POWER.search(sent.norm):
+            continue
+        window = [s for s in sentences[i : i + 2] if not _is_question(s)]
+        if any(lx.FIRM.search(s.norm) for s in window):
+            continue
+        if any(lx.GIVE_WAY.search(s.norm) for s in window):
+            return [Act(kind=ActKind.deference, quote=sent.raw, confidence=0.7)]
+    return []
+
+
+def _dedupe(acts: list[Act]) -> list[Act]:
+    """Drop exact repeats (same kind, quote, issue and value) while keeping order."""
+    seen: set[tuple[object, ...]] = set()
+    out: list[Act] = []
+    for act in acts:
+        key = (act.kind, act.quote, act.issue_id, act.value, act.aspect)
+        if key not in seen:
+            seen.add(key)
+            out.append(act)
+    return out

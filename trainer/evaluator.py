@@ -1,0 +1,273 @@
+"""Five-mistake scoring over a whole conversation: turn analysis plus conversation-level rules, judge optional."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from trainer import lexicon as lx
+from trainer import rewrites as rw
+from trainer.acts import ActKind, ProcessAspect, TurnAnalysis
+from trainer.analysis import analyse_turn, split_sentences
+from trainer.report import MISTAKE_TITLES, Evidence, MistakeFinding, Report, Strength
+from trainer.scenarios import Scenario
+from trainer.transcripts import Turn, TranscriptError, parse_transcript
+
+__all__ = ["Turn", "TranscriptError", "parse_transcript", "evaluate", "Detection", "Judge"]
+
+SCORE_BY_SEVERITY = {0: 100, 1: 70, 2: 45, 3: 20}
+MAX_EVIDENCE = 5
+
+
+@dataclass
+class Detection:
+    """What a rule found for one mistake: evidence turns, severity and the pieces needed for feedback."""
+
+    mistake: str
+    evidence: list[Evidence] = field(default_factory=list)
+    severity: int = 0
+    explanation: str = ""
+    advice: str = ""
+
+    @property
+    def detected(self) -> bool:
+        return self.severity > 0
+
+
+class Judge(Protocol):
+    """An optional second opinion (an LLM judge) that may confirm, refute or extend rule findings."""
+
+    def review(self, turns: Sequence[Turn], detections: dict[str, Detection]) -> dict[str, Detection]: ...
+
+
+@dataclass
+class Context:
+    """Everything the detectors share: the turns, their analyses and the scenario."""
+
+    turns: list[Turn]
+    analyses: list[TurnAnalysis | None]
+    scenario: Scenario | None
+
+    def trainee_acts(self, *kinds: ActKind) -> list[tuple[int, str, object]]:
+        """(turn index, quote, act) for every trainee act of the given kinds, in order."""
+        out = []
+        for i, analysis in enumerate(self.analyses):
+            for act in analysis.acts if analysis else []:
+                if act.kind in kinds:
+                    out.append((i, act.quote, act))
+        return out
+
+    def previous_counterparty(self, index: int) -> str | None:
+        """The counterparty line right before a trainee turn, if any."""
+        for j in range(index - 1, -1, -1):
+            if self.turns[j].speaker == "counterparty":
+                return self.turns[j].text
+            break
+        return None
+
+
+def _unique_turns(hits: list[tuple[int, str, object]]) -> list[tuple[int, str, object]]:
+    """Keep the first hit per turn, at most MAX_EVIDENCE of them."""
+    seen: set[int] = set()
+    out = []
+    for hit in hits:
+        if hit[0] not in seen:
+            seen.add(hit[0])
+            out.append(hit)
+    return out[:MAX_EVIDENCE]
+
+
+def _evidence(hits: list[tuple[int, str, object]]) -> list[Evidence]:
+    return [Evidence(turn=i, quote=rw.short(q, 300)) for i, q, _ in hits]
+
+
+def detect_urgency(ctx: Context) -> Detection:
+    """Own deadline, runway or pressure said out loud."""
+    hits = _unique_turns(ctx.trainee_acts(ActKind.disclose_urgency))
+    found = Detection("urgency_signal", _evidence(hits))
+    if hits:
+        i, quote, _ = hits[0]
+        found.severity = min(3, 1 + len(hits))
+        found.explanation, found.advice = rw.urgency(quote, ctx.turns[i].text, ctx.scenario)
+    return found
+
+
+def detect_weak_alternative(ctx: Context) -> Detection:
+    """A poor fallback (or none) volunteered; a strong, credible alternative is fine."""
+    hits = _unique_turns(ctx.trainee_acts(ActKind.disclose_weak_alternative))
+    found = Detection("weak_alternative", _evidence(hits))
+    if hits:
+        i, quote, _ = hits[0]
+        found.severity = min(3, 1 + len(hits))
+        found.explanation, found.advice = rw.weak_alternative(quote, ctx.turns[i].text, ctx.scenario)
+    return found
+
+
+def _unprompted(ctx: Context, index: int) -> bool:
+    """A concession is unprompted when the counterparty had not just pushed for movement."""
+    previous = ctx.previous_counterparty(index)
+    return previous is None or not lx.DEMAND_CUE.search(previous.translate(str.maketrans("’", "'")))
+
+
+def detect_power(ctx: Context) -> Detection:
+    """Deference to their size, or giving ground before they asked for it."""
+    deference = ctx.trainee_acts(ActKind.deference)
+    concessions = [h for h in ctx.trainee_acts(ActKind.concession) if _unprompted(ctx, h[0])]
+    hits = _unique_turns(sorted(deference + concessions, key=lambda h: h[0]))
+    found = Detection("power_vs_leverage", _evidence(hits))
+    if hits:
+        i, quote, _ = deference[0] if deference else hits[0]
+        found.severity = min(3, (2 if deference else 1) + (len(hits) > 1))
+        found.explanation, found.advice = rw.power(quote, ctx.turns[i].text, ctx.scenario, concession=not deference)
+    return found
+
+
+def detect_process(ctx: Context) -> Detection:
+    """Their draft, agenda, sequence or cadence accepted (proposing our own is the opposite)."""
+    hits = _unique_turns(ctx.trainee_acts(ActKind.accept_their_process))
+    found = Detection("process_concession", _evidence(hits))
+    if hits:
+        i, quote, act = hits[0]
+        first_offer = next((j for j, _, _ in ctx.trainee_acts(ActKind.offer)), len(ctx.turns))
+        found.severity = min(3, (2 if i <= first_offer else 1) + (len(hits) > 1))
+        aspect = getattr(act, "aspect", None) or ProcessAspect.draft
+        found.explanation, found.advice = rw.process(quote, ctx.turns[i].text, ctx.scenario, aspect)
+    return found
+
+
+def _cue(text: str) -> str | None:
+    """The words in a counterparty line that point at an internal actor on their side."""
+    norm = text.translate(str.maketrans("’", "'"))
+    for m in lx.STAKEHOLDER_MENTION.finditer(norm):
+        if not norm[max(0, m.start() - 5) : m.start()].lower().endswith("your "):
+            return m.group(0)
+    m = lx.CHECK_CUE.search(norm) or lx.STAKEHOLDER_CUE.search(norm)
+    return m.group(0) if m else None
+
+
+def detect_unified_actor(ctx: Context) -> Detection:
+    """Omission: they signalled internal actors (or the stakes call for it) and the trainee never probed."""
+    found = Detection("unified_actor")
+    if ctx.trainee_acts(ActKind.question_stakeholders) or _asked_about_named_people(ctx):
+        return found
+    passed: list[tuple[int, str, object]] = []
+    first_cue: str | None = None
+    for i, turn in enumerate(ctx.turns):
+        cue = _cue(turn.text) if turn.speaker == "counterparty" else None
+        if cue is None:
+            continue
+        first_cue = first_cue or cue
+        reply = next((j for j in range(i + 1, len(ctx.turns)) if ctx.turns[j].speaker == "trainee"), None)
+        if reply is not None:
+            passed.append((reply, rw.short(ctx.turns[reply].text, 200), cue))
+    passed = _unique_turns(passed)
+    if not passed:
+        return found
+    found.evidence = _evidence(passed)
+    found.severity = min(3, len(passed))
+    i, quote, _ = passed[0]
+    found.explanation, found.advice = rw.unified(quote, first_cue, ctx.scenario)
+    return found
+
+
+NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
+NOT_NAMES = {"The", "And", "But", "Our", "Your", "We", "I", "You", "They", "This", "That", "Thanks", "Monday", "Tuesday",
+             "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May",
+             "June", "July", "August", "September", "October", "November", "December", "Europe", "London", "Let"}
+
+
+def _asked_about_named_people(ctx: Context) -> bool:
+    """A trainee question (or request to meet) naming someone the counterparty mentioned by name."""
+    names: set[str] = set()
+    for turn, analysis in zip(ctx.turns, ctx.analyses, strict=True):
+        if turn.speaker == "counterparty":
+            names |= {n for n in NAME.findall(turn.text[:4000]) if n not in NOT_NAMES}
+        elif names and analysis is not None:
+            for sent in split_sentences(turn.text[:4000]):
+                asks = sent.norm.rstrip().endswith("?") or lx.ENGAGE_STRONG.search(sent.norm)
+                if asks and any(re.search(rf"\b{re.escape(n)}\b", sent.raw) for n in names):
+                    return True
+    return False
+
+
+DETECTORS: dict[str, Callable[[Context], Detection]] = {
+    "power_vs_leverage": detect_power,
+    "urgency_signal": detect_urgency,
+    "weak_alternative": detect_weak_alternative,
+    "unified_actor": detect_unified_actor,
+    "process_concession": detect_process,
+}
+
+STRENGTH_KINDS: list[tuple[str, set[ActKind], str]] = [
+    ("question", {ActKind.question_interests, ActKind.question_constraints, ActKind.question_alternatives,
+                  ActKind.question_process}, "Asked questions that surface their interests and constraints"),
+    ("stakeholder_probe", {ActKind.question_stakeholders}, "Probed who else on their side is involved"),
+    ("conditional_trade", {ActKind.conditional_trade}, "Traded instead of conceding: movement only in exchange"),
+    ("objective_standard", {ActKind.objective_standard}, "Anchored on an objective standard"),
+    ("drafting", {ActKind.propose_own_process}, "Took control of the process (draft, agenda or sequence)"),
+    ("challenge_alternative", {ActKind.challenge_alternative}, "Showed the weakness of their alternative"),
+    ("strong_alternative", {ActKind.cite_strong_alternative}, "Cited a credible, strong alternative"),
+]
+
+
+def strengths(ctx: Context) -> list[Strength]:
+    """The good moves, each with the turns that show it."""
+    out: list[Strength] = []
+    for name, kinds, description in STRENGTH_KINDS:
+        hits = _unique_turns(ctx.trainee_acts(*kinds))
+        if hits:
+            out.append(Strength(kind=name, description=description, evidence=_evidence(hits)))
+    return out
+
+
+def analyse_all(turns: Sequence[Turn], scenario: Scenario | None) -> list[TurnAnalysis | None]:
+    """Analyse every trainee turn with the counterparty's preceding line; counterparty turns get None."""
+    out: list[TurnAnalysis | None] = []
+    for i, turn in enumerate(turns):
+        if turn.speaker != "trainee":
+            out.append(None)
+            continue
+        previous = turns[i - 1].text if i > 0 and turns[i - 1].speaker == "counterparty" else None
+        out.append(analyse_turn(turn.text, scenario, previous))
+    return out
+
+
+def _finding(d: Detection) -> MistakeFinding:
+    """A detection as the report's typed finding."""
+    if not d.detected:
+        explanation, advice = rw.NOT_DETECTED[d.mistake]
+        return MistakeFinding(id=d.mistake, title=MISTAKE_TITLES[d.mistake], detected=False, severity=0, score=100,
+                              evidence=[], explanation=explanation, advice=advice)
+    score = max(0, SCORE_BY_SEVERITY[d.severity] - 5 * max(0, len(d.evidence) - 2))
+    return MistakeFinding(id=d.mistake, title=MISTAKE_TITLES[d.mistake], detected=True, severity=d.severity,
+                          score=score, evidence=d.evidence, explanation=d.explanation, advice=d.advice)
+
+
+def overall(findings: list[MistakeFinding], good: list[Strength]) -> int:
+    """Mean mistake score, scaled to leave room for credit from strengths."""
+    mean = sum(f.score for f in findings) / len(findings)
+    credit = min(10, 2 * sum(len(s.evidence) for s in good))
+    return max(0, min(100, round(mean * 0.9 + credit)))
+
+
+def detect(turns: Sequence[Turn], scenario: Scenario | None = None) -> tuple[Context, dict[str, Detection]]:
+    """Run every rule; exposed for measurement and for the judge."""
+    ctx = Context(list(turns), analyse_all(turns, scenario), scenario)
+    return ctx, {mid: fn(ctx) for mid, fn in DETECTORS.items()}
+
+
+def evaluate(turns: Sequence[Turn], scenario: Scenario | None = None, judge: Judge | None = None) -> Report:
+    """Score a conversation for the five mistakes; the rules always run, a judge may refine them."""
+    ctx, detections = detect(turns, scenario)
+    if judge is not None:
+        detections = judge.review(ctx.turns, detections)
+    findings = [_finding(detections[mid]) for mid in MISTAKE_TITLES]
+    good = strengths(ctx)
+    return Report(mistakes=findings, overall_score=overall(findings, good), strengths=good)
+
+
+def speaker_label(turn: Turn) -> str:
+    """The name to print for a turn."""
+    return turn.name if turn.name and not re.fullmatch(r"trainee|counterparty", turn.name) else turn.speaker

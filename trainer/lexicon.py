@@ -1,0 +1,818 @@
+"""Word lists and patterns for turn analysis, kept apart so rules stay readable and tunable in one place.
+
+Every pattern is matched case-insensitively against one sentence of a turn (apostrophes normalised to ').
+"""
+
+from __future__ import annotations
+
+import re
+
+from trainer.acts import ActKind, ProcessAspect
+
+FLAGS = re.IGNORECASE
+
+
+def rx(*parts: str) -> re.Pattern[str]:
+    """Join alternatives into one compiled, case-insensitive pattern."""
+    return re.compile("|".join(f"(?:{p})" for p in parts), FLAGS)
+
+
+WE = r"(?:we|i|we're|i'm|we've|i've|we'd|i'd|we'll|i'll|us|me|our|my)"
+OUR = r"(?:our|my)"
+THEIR = r"(?:your|you|you're|you've|you'd|you'll|they|their|they're)"
+
+# --- questions -----------------------------------------------------------------------------------------------
+QUESTION_START = rx(
+    r"^\s*(?:what|who|whom|whose|why|how|which|when|where|is|are|do|does|did|can|could|would|will|should|"
+    r"have|has|may|might|shall)\b",
+    r"\b(?:help me understand|tell me (?:more )?about|walk me through|i'm curious|i'd love to (?:know|understand)|"
+    r"i wonder|can you share|could you share)\b",
+)
+
+QUESTION_KINDS: list[tuple[ActKind, re.Pattern[str]]] = [
+    (
+        ActKind.question_stakeholders,
+        rx(
+            r"\bwho(?:'s| is| else| would| will| needs| has| gets| makes| must|se)\b.{0,40}\b(?:sign|approv|decid|involv|"
+            r"final|say|call|table|input|weigh|affect|own|responsib|budget|use|live with|consult|on board|need)",
+            r"\bsign[- ]?off\b|\bsigns off\b|\bapprov(?:al|e|es|ing)\b|\bdecision[- ]?makers?\b|\bstakeholders?\b",
+            r"\b(?:your|the) (?:cfo|ceo|coo|cto|board|committee|ic|investment committee|legal|lawyers?|procurement|"
+            r"operations|ops|finance|engineering|plant|business unit|users?|team|boss|manager|partners?|"
+            r"colleagues?|leadership|management|hr|it|quality|head of [a-z]+)\b",
+            r"\binternally\b|\bin your organi[sz]ation\b|\bwho else\b|\bwho on your side\b",
+            r"\b(?:anyone|someone|people|who) (?:else )?(?:on your side|in your team|internally)\b",
+        ),
+    ),
+    (
+        ActKind.question_alternatives,
+        rx(
+            r"\bwhat (?:would|will|happens|do) (?:you|your team) (?:do|if)\b",
+            r"\b(?:other|alternative|another|different|backup|new) (?:suppliers?|vendors?|providers?|options?|"
+            r"candidates?|bidders?|buyers?|partners?|sources?|firms?|agenc(?:y|ies))\b",
+            r"\balternatives?\b|\bplan b\b|\bin-house\b|\bwithout us\b|\bswitch(?:ing)?\b|\breplace us\b",
+        ),
+    ),
+    (
+        ActKind.question_constraints,
+        rx(
+            r"\bwhat(?:'s| is| are) (?:driving|behind|pushing|the pressure|the constraint|the limit)",
+            r"\bconstraints?\b|\bbudget\b|\bdeadline\b|\btimeline\b|\bpressure\b|\blimits?\b|\bcap\b",
+            r"\bwhat are you up against\b|\bwhat(?:'s| is) (?:making|stopping|preventing)\b|\bwhat (?:do|would) you need\b",
+            r"\bwhat would (?:it|you) take\b|\bwhat can(?:'t| not) you\b|\bflexib",
+        ),
+    ),
+    (
+        ActKind.question_process,
+        rx(
+            r"\bagenda\b|\bnext steps?\b|\bprocess\b|\bwho (?:drafts|will draft|writes)\b|\bhow (?:should|shall|do) we "
+            r"(?:proceed|structure|run|organi[sz]e|sequence)",
+            r"\bcadence\b|\bhow often\b",
+        ),
+    ),
+    (
+        ActKind.question_interests,
+        rx(
+            r"\bwhy\b|\bwhat matters\b|\bmost important\b|\bpriorit|\bconcern|\bworr(?:y|ied|ies)\b|\bgoals?\b",
+            r"\bwhat (?:are|is) you (?:trying|hoping|looking)\b|\bwhat would (?:make|help|success)\b|\bsuccess look",
+            r"\binterests?\b|\bneeds?\b|\bhelp me understand\b|\bwhat(?:'s| is) important\b|\bkeep you up\b",
+        ),
+    ),
+]
+
+# --- disclosures ---------------------------------------------------------------------------------------------
+URGENCY = rx(
+    rf"\b{WE}\b[^.?!]{{0,40}}\b(?:need|needs|have|has|got|must|want|wanted|hope|hoping|'d like|would like)\b[^.?!]{{0,12}}\bto "
+    r"(?:close|sign|finish|finali[sz]e|wrap (?:this|it|things)? ?up|get (?:this|it|the deal|something) (?:done|signed|closed|agreed|over)|"
+    r"conclude|lock (?:this|it) in|settle|have (?:this|it|a deal|something) (?:done|signed|agreed|in place)|move fast|move quickly|"
+    r"get (?:moving|going|started)|start|announce|go live|launch)\b[^.?!]{0,60}\b(?:by|before|this|next|within|end of|asap|"
+    r"quickly|soon|fast|today|tomorrow|tonight|week|month|quarter|friday|monday|tuesday|wednesday|thursday|year)",
+    rf"\b{OUR} (?:runway|cash|money|funding|bridge|financing|loan|covenant|credit line|visa|lease|contract|licen[cs]e|"
+    r"current (?:deal|contract|agreement)|slot|window|permit|offer) (?:runs? out|ends?|expires?|lapses?|is running out|"
+    r"is up|will run out|only lasts?|covers? us|closes?|is closing)",
+    rf"\b{OUR} (?:board|investors?|lenders?|bank|ic|investment committee|shareholders?|partners?|parent company|"
+    r"auditors?|ceo|cfo|boss|steering committee|owners?)\b[^.?!]{0,50}\b(?:meets?|meeting|vote|votes|deadline|expects?|"
+    r"wants?|needs?|demands?|requires?|is pushing|are pushing|breathing|on the \d|on (?:monday|tuesday|wednesday|"
+    r"thursday|friday)|next week|this week|by (?:the )?(?:end|\d))",
+    r"\b(?:we're|we are|i'm|i am) (?:running (?:out|low|short)|under (?:a lot of |real |huge |some )?(?:pressure|the gun)|"
+    r"desperate|in a hurry|in a rush|on a (?:tight|short) (?:clock|timeline|deadline|schedule)|up against (?:a|the) (?:clock|deadline)|"
+    r"short on (?:time|cash)|behind schedule|out of time|pressed for time|burning cash|low on cash)",
+    r"\b(?:months?|weeks?|days?) of (?:runway|cash|funding|money)\b",
+    rf"\b{OUR} (?:deadline|timeline is tight|time ?line is (?:short|tight)|clock|cutoff|cut-off|year-end close|quarter-end close)\b",
+    r"\b(?:we|i) (?:can't|cannot|can not) (?:afford to )?(?:wait|delay|drag this out|let this drag|lose (?:more )?time|"
+    r"go (?:another|one more) (?:month|quarter|week))",
+    r"\b(?:time is (?:tight|short|running out|of the essence) for (?:us|me))\b",
+    r"\b(?:we|i) (?:really |badly |urgently )?need (?:this|the|a) (?:deal|contract|signature|agreement|renewal|money|"
+    r"investment|funding|order|job)\b",
+    r"\b(?:i've|i have|we've|we have) already (?:resigned|decided|accepted|handed in|given notice|committed|told|announced|"
+    r"booked|hired|started|signed (?:the )?lease|ordered)",
+    r"\bbefore (?:our|my) (?:board|next production|production (?:run|cycle)|season|launch|fiscal|financial year|year[- ]end|"
+    r"quarter[- ]end|audit|funding|money|cash)",
+    r"\b(?:asap|as soon as (?:possible|we can|humanly possible)|urgent(?:ly)?)\b",
+    r"\bjust (?:checking|following up|chasing)\b|\b(?:following up|checking in) again\b|\bany (?:news|update)s?\b",
+)
+
+THEIR_TIME = rx(
+    r"\b(?:your|their|you've got|you have|you're|you are)\b[^.?!]{0,30}\b(?:deadline|quarter[- ]?end|year[- ]?end|"
+    r"board|committee|timeline|fiscal|budget cycle|launch|clock|pressure|need to close|need to sign)",
+    r"\byou (?:need|have|must|want) to (?:close|sign|finish|lock|get)\b",
+    r"\bi (?:understand|know|gather|hear|see|noticed|realise|realize) (?:that )?(?:you|your)\b",
+)
+
+WEAK_ALT = rx(
+    r"\b(?:we|i) (?:don't|do not|dont) (?:really )?have (?:any|an|a|other|another|many|much of an?|a real|a good|"
+    r"a serious|a viable) ?(?:other |real |good |serious |viable )?(?:alternatives?|options?|choice|offers?|buyers?|"
+    r"customers?|clients?|plan b|backup|fallback|bidders?|investors?|leads?|suppliers?|takers?|interest)",
+    r"\b(?:we|i) have no (?:other |real |good |serious |viable )?(?:alternatives?|options?|choice|offers?|buyers?|"
+    r"customers?|clients?|plan b|backup|fallback|bidders?|investors?|leads?|suppliers?|takers?)",
+    r"\byou(?:'re| are) (?:our|my|the) only (?:option|hope|choice|customer|client|buyer|investor|offer|real option|game)",
+    r"\bno (?:one|body|other (?:company|buyer|customer|client|firm|investor)) else (?:is|has|will|would|wants|seems)",
+    rf"\b{OUR} (?:only|other|next[- ]best|fallback|backup|alternative|plan b|best alternative|walk[- ]?away|outside) "
+    r"(?:option|alternative|offer|choice|plan|candidate|bidder|buyer|lead)?\b[^.?!]{0,60}\b(?:is|would be|was|pays|means|"
+    r"involves)\b[^.?!]{0,80}\b(?:worse|lower|less|weaker|poor|bad|not great|not (?:as|nearly|anywhere|very)|much|far|"
+    r"a lot|bridge|down round|layoffs?|lay off|shut|close|liquidat|unemploy|nothing|pittance|half|fraction|smaller|"
+    r"risky|uncertain|tough|painful|lower-paying|under ?water|loss|discount|cheaper|sell (?:it|the)|fire sale|"
+    r"expensive|slow|struggl)",
+    r"\bif (?:this|we|the deal|it|things) (?:falls? through|doesn't work out|don't (?:agree|work out|reach)|fails?|"
+    r"collapses?|no deal|can't agree)\b[^.?!]{0,60}\b(?:we|i)(?:'d|'ll| would| will)? ?(?:have to|be forced|need to|"
+    r"must|end up|probably|likely|lose|close|shut|lay|go back|settle|sell|default|take|accept|fall back|return)",
+    r"\b(?:the|our|my|that|this|their|one) other (?:offer|bid|option|quote|proposal|candidate|buyer|lead)\b[^.?!]{0,40}"
+    r"\b(?:is|was|came in|would be)\b[^.?!]{0,40}\b(?:lower|worse|weaker|less|much|far|well below|significantly|"
+    r"not (?:as|nearly|great|good|serious)|pretty|poor|shaky|tentative|vague|verbal|soft|lukewarm|uncertain)",
+    r"\b(?:otherwise|failing that|if not)\b[^.?!]{0,20}\b(?:we|i)(?:'d|'ll| would| will)? ?(?:have to|be stuck|be forced|"
+    r"need to|end up|go back|settle|fall back|be left)",
+    r"\b(?:we|i)(?:'d| would)? (?:be|get) stuck with\b|\bwe(?:'d| would) have to (?:lay off|close|shut|let .{0,20} go|"
+    r"sell|liquidate|take a down round|raise a bridge)",
+    r"\b(?:worst case|the alternative for us|the alternative is|fallback is|backup is)\b[^.?!]{0,60}\b(?:we|i|a|an|the)\b",
+    r"\bwalk[- ]?away\b[^.?!]{0,40}\b(?:is|would be)\b[^.?!]{0,40}\b(?:bad|worse|poor|grim|ugly|terrible|awful|not great)",
+    r"\b(?:no|not (?:really )?any|not many|few|nothing) (?:other |real )?(?:alternatives?|options?|buyers?|customers?|offers?|"
+    r"bidders?|investors?) (?:on the table|lined up|out there|for us|for me|available|to speak of|at the moment|right now)",
+)
+
+STRONG_ALT = rx(
+    r"\b(?:already )?signed (?:heads of terms|an? (?:loi|offer|term sheet|contract|agreement))\b|\bat a (?:higher|better) (?:price|rate|valuation|salary|fee)\b|\bfirm offers?\b",
+    r"\b(?:we|i) (?:have|'ve got|have got|received|hold|got) (?:a |an |another |two |three |several |multiple )?(?:firm|signed|"
+    r"written|competing|formal|binding|concrete|solid|serious|standing|fully[- ]funded|better|strong|credible|"
+    r"committed)? ?(?:offers?|term sheets?|bids?|quotes?|proposals?|loi|letters? of intent|contracts?)\b[^.?!]{0,60}"
+    r"\b(?:from|at|of|for|on the table|valid|in hand|signed|that|which)\b",
+    r"\b(?:another|a competing|a second|a rival|their competitor|a competitor|[A-Z][a-z]+ (?:Corp|Inc|Ltd|GmbH|plc))"
+    r"[^.?!]{0,40}\b(?:has offered|offered|has made|made us|has sent|sent us|has signed|is ready to sign|put .{0,20}on the table)",
+    r"\b(?:term sheet|signed offer|written offer|firm offer|binding offer|competing offer|counter-?offer from|letter of intent)\b",
+    r"\b(?:we|i) can (?:walk|go|switch|move) (?:to|over to) [^.?!]{0,40}\b(?:tomorrow|today|next week|any time|immediately|"
+    r"at the same|at a lower|at a better|on better|for less|for more)",
+)
+
+WEAK_QUALIFIER = rx(
+    r"\b(?:worse|weaker|not (?:as good|nearly as|great|good|serious|firm|signed|binding|very)|verbal|tentative|vague|"
+    r"shaky|informal|unlikely|uncertain|pretty thin|far below|well below|much lower|much less|a lot less|a lot lower)\b",
+    r"\bbut\b[^.?!]{0,60}\b(?:lower|worse|less|not|smaller|far|risky|slow|weaker)",
+)
+
+DEFERENCE = rx(
+    r"\byou(?:'re| are) (?:so |much |far |a lot |clearly |obviously )?(?:bigger|larger|stronger|more powerful|the bigger|"
+    r"the larger|the market leader|in (?:charge|control|a stronger position|the driver's seat)|holding all|"
+    r"the (?:big|biggest|largest|dominant|key) (?:player|client|customer|one|investor|fish|company))",
+    r"\byou (?:hold|have|control) (?:all |most of )?(?:the )?(?:cards|power|leverage|upper hand|whip hand)",
+    r"\b(?:we'll|we will|i'll|i will|we'd|i'd|we can|happy to|we're happy to|we are happy to) (?:just )?(?:take|accept|go with|"
+    r"agree to|live with|leave it to) (?:whatever|what(?:ever)? you)\b",
+    r"\bwhatever you (?:think|consider|decide|feel|say|deem|want|prefer)\b[^.?!]{0,20}\b(?:fair|best|reasonable|right|works|appropriate)?",
+    r"\b(?:we're|we are|i'm|i am) (?:just |only )?(?:a )?(?:small|tiny|little|minor|young|new|junior|no one|nobody|"
+    r"in no position|not in a position|not really in a position|in a weak position|the smaller)\b",
+    r"\b(?:given|considering|with) (?:your|the) (?:size|scale|position|power|clout|market share|weight|reputation|"
+    r"bargaining power|importance)\b",
+    r"\b(?:we|i) (?:can't|cannot|can not|couldn't) (?:really )?(?:push back|argue|say no|refuse|compete with you|"
+    r"afford to (?:lose|upset|annoy|offend) you|risk (?:losing|upsetting|annoying) you)",
+    r"\b(?:we|i) (?:know|understand|realise|realize|accept|appreciate|recogni[sz]e) (?:that )?(?:you|we)(?:'re| are| have| hold|"
+    r"'ve got)? (?:much |far |a lot )?(?:bigger|stronger|the stronger|in (?:a|the) stronger|all the|more (?:power|leverage)|"
+    r"the power|the leverage|not in|in no|the weaker|a small|small|the smaller|can (?:go|walk|switch|find|replace)|"
+    r"could (?:go|walk|switch|find|replace)|have (?:plenty of|lots of|many|other) (?:options|alternatives|suppliers))",
+    r"\b(?:we're|we are|i'm|i am) (?:just )?(?:grateful|thankful|lucky|honou?red|privileged) (?:to|for|that)\b",
+    r"\b(?:we|i) (?:don't|do not) want to (?:rock the boat|upset|push (?:too|our luck)|be difficult|jeopardi[sz]e|"
+    r"annoy|offend|lose you)",
+    r"\bat your mercy\b|\byou call the shots\b|\byour call entirely\b|\bwe'll defer to you\b|\bwe defer to you\b",
+    r"\bwe (?:know|understand) (?:we|you) (?:can't|cannot) (?:ask|expect|demand) (?:for )?much\b",
+    r"\bwho are we to\b|\bwe'll take what we can get\b|\bbeggars can't be choosers\b",
+    r"\b(?:since|as|because) you(?:'re| are) (?:the|a) (?:big|bigger|major|key|largest|dominant|important|much bigger)",
+    r"\bwe(?:'d| would) (?:never|hate to) (?:want to )?(?:push|challenge|question) (?:a|an|the|someone|you)",
+)
+
+# --- substance -----------------------------------------------------------------------------------------------
+CONDITION = rx(
+    r"\bif (?:you|your|they|the client|you'd|you'll|you're|we can get|we get|we could get|in return)\b",
+    r"\bin (?:exchange|return) (?:for|we|you|,)",
+    r"\bprovided (?:that )?(?:you|your|we)\b|\bproviding (?:that )?you\b|\bas long as (?:you|your|we get)\b",
+    r"\bon (?:the )?condition (?:that|you)\b|\bsubject to (?:you|your)\b|\bassuming (?:you|your)\b",
+    r"\bin return\b|\bwe'd need .{0,40} in return\b|\btrade\b|\bswap\b|\bquid pro quo\b|\bonly if\b|\bwhen you\b",
+    r"\bif we (?:agree|go|move|accept|do|give|extend|commit|drop)\b[^.?!]{0,80}\b(?:would|could|will|can) you\b",
+)
+
+CONCESSION = rx(
+    rf"\b{WE}\b[^.?!]{{0,30}}\b(?:can|could|will|'ll|would|'d|are happy to|are willing to|'re willing to|'re happy to|"
+    r"am willing to|am happy to)\b[^.?!]{0,12}\b(?:drop|lower|reduce|cut|come down|go down|move down|bring down|"
+    r"increase|raise|go up|come up|move up|extend|shorten|lengthen|waive|absorb|give up|throw in|include|accept|"
+    r"meet you|split the difference|sweeten|stretch|improve|match|forgo|forego|remove|take off|shave|relax|loosen|"
+    r"live with|agree to|go to|move to|offer more|offer another)\b",
+    rf"\b{WE}\b[^.?!]{{0,20}}\b(?:'ll|will|can|could)\b[^.?!]{{0,8}}\b(?:do it for|do|make it|settle for|go with)\b"
+    r"[^.?!]{0,20}(?:\d|instead|then|less|more|your)",
+    r"\b(?:ok(?:ay)?|fine|alright|all right|sure|fair enough|understood|right),? (?:we|i)(?:'ll| will| can| could)"
+    r"[^.?!]{0,30}\b(?:drop|lower|reduce|come down|go|move|accept|agree|live with|do|take|give|waive|extend|cut)",
+    r"\blet me (?:sweeten|improve|lower|drop|reduce|throw in|add)\b|\bto show (?:good ?will|goodwill|flexibility)\b",
+    r"\b(?:we'll|we will|i'll|i will) (?:also )?(?:throw in|add|include) [^.?!]{0,30}\b(?:free|at no (?:extra )?cost|"
+    r"no charge|for nothing|on us)\b",
+    r"\bas a (?:gesture|sign) of (?:good ?will|goodwill|good faith)\b|\bwe(?:'re| are) prepared to (?:drop|lower|reduce|"
+    r"come down|go|move|accept|waive|give|extend|cut|increase|raise)\b",
+    r"\b(?:we|i) (?:can|could) (?:probably |also |even )?(?:give|offer|do) (?:a bit|a little|something|more|another|an extra|a further)",
+    r"\bwe(?:'ll| will) (?:drop|lower|reduce|cut|waive|absorb|give up)\b",
+)
+
+OFFER_CUE = rx(
+    r"\b(?:we|i) (?:can|could|would|will|'ll|'d|propose|suggest|offer|are offering|am offering|want|need|'re looking for|"
+    r"are looking for|am looking for|ask for|are asking|'re asking|expect|'d accept|can accept|can do|can go|can offer)\b",
+    r"\b(?:how about|what about|would you (?:take|accept|do|consider)|could you (?:do|go|accept|agree)|can you (?:do|go|accept)|"
+    r"let's (?:say|do|go|settle|agree|make it)|our (?:offer|proposal|ask|price|rate|number|position|counter)|"
+    r"counter(?:offer)?|propose|proposal|offer(?:ing)?|settle (?:at|on|for)|meet (?:at|in the middle)|make it)\b",
+)
+
+THEIR_NUMBER = rx(
+    r"\byour (?:offer|proposal|price|number|figure|rate|quote|ask|counter|position|draft|terms?)\b",
+    r"\byou (?:offered|proposed|said|quoted|asked for|mentioned|suggested|want|are asking)\b",
+    r"\b(?:last year|currently|today we pay|we (?:currently|now) pay|the current|at the moment|used to)\b",
+)
+
+OBJECTIVE_STANDARD = rx(
+    r"\bmarket (?:rate|rates|data|price|prices|pricing|benchmark|standard|norm|median|average|practice|value|comparables?|"
+    r"range|level|terms)\b",
+    r"\bindustry (?:standard|average|benchmark|norm|practice|data|rate|median)\b|\bbenchmarks?(?:ing|ed)?\b",
+    r"\b(?:cpi|consumer price index|inflation(?: index)?|ppi|index(?:ed|ation)?|libor|sofr|euribor)\b",
+    r"\bprecedents?\b|\bcomparables?\b|\bcomps\b|\bgoing rate\b|\bsalary (?:survey|data|bands?)\b|\bsurvey\b",
+    r"\baccording to\b|\bpublished (?:data|rates|figures|prices)\b|\bdata (?:from|shows|suggests)\b|\bthe median\b",
+    r"\bthird[- ]party (?:data|valuation|appraisal|report)\b|\bindependent (?:valuation|appraisal|assessment|study|data|expert)\b",
+    r"\b(?:glassdoor|gartner|forrester|levels\.fyi|mercer|pitchbook|carta|bloomberg|eurostat|bls|ons)\b",
+    r"\bwhat (?:others|other clients|similar companies|peers|comparable firms) (?:pay|charge|get)\b|\bfair market\b",
+)
+
+CHALLENGE_ALT = rx(
+    r"\b(?:switching|moving|changing|transition(?:ing)?|migrat(?:e|ing|ion)|re-?qualif(?:y|ying|ication)|re-?certif(?:y|ying|ication)|"
+    r"onboard(?:ing)?|ramp(?:ing)?[- ]up|replac(?:e|ing)|bring(?:ing)? (?:it|this) in-house|in-?sourc(?:e|ing)|"
+    r"qualif(?:y|ying)|new (?:supplier|vendor|provider|partner|hire|candidate))\b[^.?!]{0,80}\b(?:would|will|could|takes?|"
+    r"cost|costs|mean|risk|months?|weeks?|years?|delay|disrupt|downtime|expensive|time|set you back)",
+    r"\b(?:how long|what would it cost|how much would it cost|what would it take)\b[^.?!]{0,60}\b(?:to )?(?:switch|replace|"
+    r"qualify|certify|onboard|ramp|move|bring|find|train|rebuild|transition|migrate)",
+    r"\b(?:no one|nobody|no other (?:supplier|vendor|firm|provider|candidate))(?: else)? (?:can|could|has|is able|offers)\b",
+    r"\byour (?:other|alternative|backup|fallback|in-house) (?:options?|suppliers?|vendors?|candidates?|plan|team|route)\b"
+    r"[^.?!]{0,60}\b(?:would|will|can't|cannot|won't|isn't|aren't|lack|doesn't|don't|takes?|costs?|risk|months|slower)",
+    r"\b(?:compared|against|versus|vs\.?) (?:your|all your|the) (?:alternatives?|other options?|other suppliers?|"
+    r"other candidates?|plan b)\b",
+    r"\bconsider (?:it|this|our (?:offer|proposal)) against (?:all )?your (?:alternatives|other options)\b",
+    r"\btransition risk\b|\bswitching costs?\b|\bcertification\b|\bqualification (?:process|cycle|period)\b",
+)
+
+ACCEPT = rx(
+    r"\b(?:we|i) (?:accept|agree to (?:that|those|these|this|the|your)|can accept (?:that|this|those)|have a deal)\b",
+    r"^\s*(?:deal|it's a deal|you've got a deal|agreed|done|great, (?:deal|agreed|done)|perfect, (?:deal|agreed))\b",
+    r"\blet's (?:shake on it|sign|close (?:on|it)|do it|go with that|lock it in)\b|\bthat works for us\b|\bwe can sign\b",
+    r"\b(?:happy|glad|pleased) to (?:agree|accept|sign|go ahead)\b|\bsounds good,? let's\b",
+)
+
+REJECT = rx(
+    r"^\s*no\b|\b(?:we|i) (?:can't|cannot|can not|won't|will not|couldn't|could not) (?:accept|agree|do|go|take|sign|"
+    r"live with|work with|support|justify|make (?:that|it|this) work)\b",
+    r"\bthat(?:'s| is| does(?:n't| not)| won't| will not) (?:not |n't )?(?:acceptable|work|going to work|fly|possible|"
+    r"feasible|a starter)\b",
+    r"\b(?:unacceptable|not acceptable|non-?starter|deal[- ]breaker|out of the question|too (?:high|low|much|long|short|"
+    r"expensive|steep|aggressive))\b",
+    r"\b(?:we|i) (?:have to|must|need to) (?:decline|reject|say no|push back)\b|\bnot (?:able|prepared|willing) to\b",
+)
+
+WALK_AWAY = rx(
+    r"\b(?:we|i)(?:'ll| will|'re| are|'m| am)? (?:going to )?(?:walk(?:ing)? away|walk out|pass on this|end (?:the|these|this) "
+    r"(?:talks|negotiations?|discussion)|take (?:our|my) business elsewhere|go (?:elsewhere|with (?:the|our|another) other))\b",
+    r"\bno deal\b|\b(?:we're|i'm) (?:done|out)\b|\blet's call it (?:off|a day on this)\b|\bthis (?:isn't|is not) going to work\b"
+    r"[^.?!]{0,20}\b(?:walk|end|stop)|\bwe(?:'ll| will) have to walk\b|\bwe(?:'ll| will) pass\b",
+)
+
+SMALL_TALK = rx(
+    r"^\s*(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks?(?: you)?(?: for| so much)?|nice to|great to (?:see|meet)|"
+    r"pleasure|how are you|how's|how was)\b",
+    r"\b(?:weather|weekend|holiday|vacation|traffic|coffee|how are you|hope you(?:'re| are) well)\b",
+)
+
+# --- process -------------------------------------------------------------------------------------------------
+ASPECT_WORDS: list[tuple[ProcessAspect, re.Pattern[str]]] = [
+    (
+        ProcessAspect.draft,
+        rx(
+            r"\b(?:draft|drafts|drafting|paper|template|standard (?:terms|contract|agreement|form|paper|msa)|"
+            r"first (?:version|cut|pass)|term sheet|redline|mark-?up|boilerplate|contract form|format|documentation|"
+            r"the document|pen|legal (?:team|department) (?:draft|prepare|write|put together))\b"
+        ),
+    ),
+    (ProcessAspect.agenda, rx(r"\b(?:agenda|topics? (?:list|for)|what we cover|points to discuss|running order)\b")),
+    (
+        ProcessAspect.sequence,
+        rx(
+            r"\b(?:first|last|later|end|afterwards|after|before|park|save|defer|leave|park|once|then|until|at the end|"
+            r"sequence|order|start with|begin with|tackle)\b[^.?!]{0,60}\b(?:price|pricing|fees?|rates?|money|cost|"
+            r"valuation|salary|compensation|the (?:big|main|core|key|hard|tough|difficult|contentious|commercial) "
+            r"(?:issue|question|point|item|terms?)|commercials?|numbers?|economics)\b",
+            r"\b(?:price|pricing|fees?|rates?|money|valuation|salary|compensation|commercials|economics|numbers)\b"
+            r"[^.?!]{0,40}\b(?:last|later|at the end|until the end|for the end|afterwards|down the line|once|after)\b",
+            r"\b(?:smaller|minor|secondary|easier|easy|housekeeping|administrative|technical|operational|legal) "
+            r"(?:points?|issues?|items?|terms?|stuff|things|clauses)\b[^.?!]{0,30}\b(?:first|to start|up front)\b",
+        ),
+    ),
+    (
+        ProcessAspect.cadence,
+        rx(
+            r"\b(?:cadence|schedule|calendar|monthly|quarterly|fortnightly|bi-?weekly|weekly|every (?:two|three|four|few|other) "
+            r"(?:weeks|months)|next (?:meeting|session|call|round)|meeting (?:cycle|rhythm)|approval cycle|committee cycle|"
+            r"reconvene|regroup in|circle back in|timeline|slot)\b"
+        ),
+    ),
+]
+
+THEIR_PROCESS = rx(
+    r"\b(?:we'll|we will|we'd|we would|we can|let us|i'll|i will|our (?:legal|team|lawyers|procurement|counsel)|legal will|"
+    r"we always|we usually|we normally|we generally|our policy|our standard|we prefer|we'd prefer|we like to|we'll need to|"
+    r"let's)\b[^.?!]{0,80}\b(?:draft|paper|template|standard|agenda|first|last|later|end|schedule|monthly|quarterly|"
+    r"meet|cadence|timeline|sequence|order|park|leave|format|send|circulate|prepare|put together|cycle|defer|save|start)\b",
+    r"\b(?:our|my) (?:draft|paper|template|standard (?:terms|contract|agreement|form|msa)|agenda|process|format|"
+    r"schedule|timeline|legal team)\b",
+)
+
+YIELD_PROCESS = rx(
+    r"\b(?:happy|glad|fine|ok(?:ay)?|sure|great|perfect|no problem|sounds good|that works|makes sense|works for us|"
+    r"of course|absolutely|agreed|good idea|understood|no objection)\b",
+    r"\b(?:we'll|we will|we can|i'll|i will|let's) (?:work|go|start|run|proceed|follow|use|fit|stick|wait|review|"
+    r"mark (?:it|that) up|comment|take a look)\b",
+    r"\bwhatever (?:format|works|suits|you|your)\b|\byour (?:call|choice|lead)\b",
+)
+
+ACCEPT_PROCESS = rx(
+    r"\b(?:send|share|circulate|use|work (?:from|off|with|on)|start (?:from|with)|go with|mark up|review|redline|comment on|"
+    r"follow|fit (?:in with|around)|stick (?:to|with)|adopt|accept|take) (?:over |across )?(?:your|their|the client's|"
+    r"the investor's|the company's)\b[^.?!]{0,30}\b(?:draft|paper|template|standard|terms|contract|form|agenda|"
+    r"process|format|schedule|timeline|cadence|calendar|sequence|order|documents?|msa|term sheet|lead|approach)",
+    r"\b(?:whatever|any) (?:format|template|paper|draft|process|structure|order|schedule|timeline|cadence|agenda) "
+    r"(?:suits|works for|you|your|is (?:easiest|best|convenient) for)\b",
+    r"\byour (?:legal (?:team|department|counsel)|lawyers|team|side|counsel|procurement) (?:can|could|should|will|may|"
+    r"is welcome to) (?:draft|prepare|write|put together|send|take the (?:pen|lead)|do the (?:first|paperwork))",
+    r"\b(?:you|you guys|your side|your team) (?:can|could|should|take|hold) (?:draft|prepare|take the pen|hold the pen|"
+    r"set the agenda|lead|write (?:it|the|up)|put together the)\b",
+    r"\b(?:happy|fine|ok(?:ay)?|glad|comfortable|content) (?:for|with|to let|letting) (?:you|your (?:[a-z]+ ){0,2}?(?:team|side|"
+    r"lawyers|counsel|people|department|legal|procurement)) (?:to )?(?:draft|prepare|write|set|lead|take|hold|send|run|drive)\b",
+    r"\b(?:we're|we are|i'm|i am) (?:happy|fine|ok(?:ay)?|glad|comfortable) (?:for you |with you |with your team |for your team )"
+    r"?(?:to )?(?:draft|prepare|write|set the agenda|lead|take the pen|hold the pen|working from your|work from your|"
+    r"to go with your|with your (?:draft|template|paper|agenda|schedule|sequence|order|cadence|proposal|format|process))",
+    r"\b(?:let's|we can|happy to|fine to|ok to|okay to|we'll|sure,? let's) (?:leave|park|save|keep|defer|push|hold off on|"
+    r"come back to|get to|handle|discuss|deal with|sort out|tackle) (?:the )?(?:price|pricing|fees?|rates?|money|"
+    r"valuation|salary|compensation|commercials|economics|numbers|big (?:issue|question|ticket)|main issue|"
+    r"hard (?:part|stuff|issues?)|contentious|the tough)\b[^.?!]{0,40}\b(?:last|later|end|after|until|for now|"
+    r"down the line|once|next time|another time|afterwards)",
+    r"\b(?:start|begin|kick off) with (?:the )?(?:smaller|minor|secondary|easier|easy|housekeeping|administrative|"
+    r"technical|operational|legal|other) (?:points?|issues?|items?|terms?|stuff|things|clauses)\b",
+    r"\b(?:monthly|quarterly|every (?:two|three|four|six) (?:weeks|months)|your (?:schedule|calendar|cadence|"
+    r"approval cycle|committee cycle|timeline))(?: (?:meetings?|calls?|check-?ins?|sessions?|reviews?|rounds?))? "
+    r"(?:is|are|works|suits|sounds)\b[^.?!]{0,20}\b(?:fine|good|ok|okay|"
+    r"great|us|for us|perfect)",
+    r"\b(?:we'll|we will|we can|happy to) (?:fit|work|align) (?:in )?(?:with|around) your (?:schedule|calendar|cadence|"
+    r"approval cycle|committee|timeline|process)",
+    r"\b(?:we'll|we will|we can|i'll|i will) (?:just )?(?:wait for|wait on|review|mark up|comment on|redline|look at|"
+    r"go through) your (?:draft|paper|template|term sheet|contract|version|standard)",
+)
+
+OWN_PROCESS = rx(
+    r"\b(?:we'll|we will|we'd like to|we would like to|we'd prefer to|we can|let us|i'll|i will|i'd like to|we're happy to|"
+    r"we are happy to|allow us to|we'll take the pen|happy to)\b[^.?!]{0,20}\b(?:draft|prepare|send|circulate|share|"
+    r"write|put together|take the pen|hold the pen|propose)\b[^.?!]{0,30}\b(?:draft|first version|first cut|term sheet|"
+    r"paper|agreement|contract|proposal|agenda|outline|heads of terms|terms|pen|document)",
+    r"\b(?:let's|we'll|we will|we'd like to|i'd like to|we should|we propose to|we suggest we|can we|could we) "
+    r"(?:start|begin|lead|open|kick off) with (?:the )?(?:price|pricing|fees?|rates?|money|valuation|salary|compensation|"
+    r"commercials|economics|numbers|main|core|key|big|central|substance|substantive|commercial)\b",
+    r"\b(?:price|pricing|fees?|rates?|valuation|commercials|economics|the numbers) (?:first|up front|before (?:anything|"
+    r"the|we))\b",
+    r"\b(?:let's|we'd like to|we want to|we need to|we should|i'd like to) (?:agree|settle|lock|nail down|align on) "
+    r"(?:the )?(?:main|key|core|commercial|big|headline|principal|substantive)? ?(?:terms|points|issues|numbers|"
+    r"economics|commercials|price)\b[^.?!]{0,30}\b(?:first|before|up front)\b",
+    r"\b(?:our|my) (?:draft|template|paper|agenda|standard (?:terms|contract|form))\b[^.?!]{0,40}\b(?:as the|as a|as our)?"
+    r" ?(?:base|basis|starting point|start)\b",
+    r"\b(?:we'd|we would|i'd|i would) (?:propose|suggest) (?:a|an|the|that we|we) [^.?!]{0,30}\b(?:agenda|cadence|schedule|"
+    r"sequence|order|timeline|weekly|call|meeting)\b",
+    r"\b(?:i'll|i will|we'll|we will) (?:send|circulate|share) (?:an|the|a short|a proposed|our) agenda\b",
+    r"\b(?:we|i) (?:need|want|prefer|'d prefer|would prefer) to (?:draft|hold the pen|take the pen|work from our|"
+    r"use our|set the agenda)\b",
+    r"\bnot (?:park|leave|defer|save) (?:the )?(?:price|pricing|fees?|rates?|money|valuation)\b",
+)
+
+# --- counterparty cues (read from the other side's lines) ------------------------------------------------------
+STAKEHOLDER_CUE = rx(
+    r"\b(?:cfo|ceo|coo|cto|cio|cpo|vp|svp|evp|gm|chief [a-z]+ officer|finance director|head of [a-z]+|general counsel)\b",
+    r"\b(?:board|committee|investment committee|ic|steering group|partners?(?: meeting)?|leadership|management team|"
+    r"exec(?:utive)? team|procurement|purchasing|legal|counsel|lawyers?|compliance|operations|ops team|plant manager|"
+    r"engineering|finance|treasury|hr|audit|quality(?: team)?|my (?:boss|manager|director|superiors?|partners?|"
+    r"colleagues?|team|people|head office|hq|principal)|head office|headquarters|hq|the (?:team|business|group|parent)|"
+    r"(?:our|the) (?:users|business unit|regional|global team|plant|site|controllers?|union|works council))\b",
+    r"\b(?:i'll|i will|i'd|i would|i need to|i have to|i must|let me|we'll need to|i'll have to|i'll need to)\b[^.?!]{0,20}"
+    r"\b(?:check|run (?:it|this|that) (?:by|past)|take (?:it|this|that) (?:back|to)|confirm|clear (?:it|this|that)|"
+    r"get (?:sign[- ]?off|approval|buy-in)|consult|loop in|escalate)\b",
+    r"\b(?:sign[- ]?off|signoff|approval|approve|approved|sign off|buy-in|mandate|authori[sz](?:e|ed|ation)|not my call|"
+    r"above my pay grade|out of my hands|internally|internal (?:politics|review|process|pressure|approval|stakeholders?))\b",
+)
+
+DEMAND_CUE = rx(
+    r"\b(?:need|needs|want|wants|expect|expects|require|requires|insist|must|have to|ask(?:ing)?|demand|looking for)\b",
+    r"\b(?:lower|reduce|cut|discount|better|more|less|longer|shorter|extend|drop|move|improve|sharpen|come down|"
+    r"go up|too (?:high|low|much|long|short|expensive)|otherwise|or else|competitor|elsewhere|other options)\b",
+    r"\?",
+)
+
+# The counterparty proposing a process term that favours it (read from `previous`), per aspect.
+THEIR_PROCESS_OFFER: list[tuple[ProcessAspect, re.Pattern[str]]] = [
+    (
+        ProcessAspect.draft,
+        rx(
+            r"\b(?:we'll|we will|we'd|we can|let us|i'll|i will|our (?:legal|team|lawyers|counsel|procurement)|legal will|"
+            r"we always|we usually|we normally|we generally|we prefer to|we'd prefer to|we like to)\b[^.?!]{0,50}"
+            r"\b(?:draft|send (?:over |you |across )?(?:our|the|a) (?:paper|template|contract|draft|standard|term sheet|msa|"
+            r"agreement)|prepare the (?:contract|agreement|document|term sheet|paper|first draft)|paper|template|"
+            r"work (?:from|off|on) our|use our|put (?:the|a) (?:contract|draft|document|term sheet) together)",
+            r"\bour (?:standard (?:terms|contract|agreement|form|msa|paper|template)|template|paper|draft|term sheet|"
+            r"house (?:style|format|terms)|framework agreement)\b",
+        ),
+    ),
+    (
+        ProcessAspect.agenda,
+        rx(
+            r"\b(?:we've|we have|i've|i have|we'll|i'll|we will|i will|let me)\b[^.?!]{0,20}\b(?:set|put together|prepared|"
+            r"drawn up|drafted|circulated|sent|share|send|run through)\b[^.?!]{0,15}\bagenda\b",
+            r"\b(?:our|my|the) agenda\b",
+        ),
+    ),
+    (
+        ProcessAspect.sequence,
+        rx(
+            r"\b(?:leave|park|save|defer|keep|hold|push|come back to|get to|handle|discuss|tackle)\b[^.?!]{0,15}"
+            r"\b(?:price|pricing|fees?|rates?|money|valuation|salary|compensation|commercials|economics|numbers|"
+            r"the (?:big|main|hard|tough|difficult) (?:stuff|issues?|questions?|points?))\b[^.?!]{0,30}"
+            r"\b(?:last|later|end|after|until|once|afterwards|down the line)\b",
+            r"\b(?:price|pricing|fees?|rates?|money|valuation|salary|compensation|commercials|economics|numbers)\b"
+            r"[^.?!]{0,30}\b(?:last|at the end|later|once (?:the|we|everything)|afterwards|down the line)\b",
+            r"\b(?:start|begin|kick off|warm up|get going)\b[^.?!]{0,15}\b(?:with )?(?:the )?(?:smaller|minor|secondary|easier|"
+            r"easy|housekeeping|administrative|technical|operational|legal|other|non-commercial|non-financial) "
+            r"(?:points?|issues?|items?|terms?|stuff|things|clauses|matters)\b",
+            r"\b(?:smaller|minor|secondary|easier|housekeeping|administrative|technical|operational|legal|"
+            r"non-commercial) (?:points?|issues?|items?|terms?|clauses|matters)\b[^.?!]{0,20}\b(?:first|to start|up front)\b",
+        ),
+    ),
+    (
+        ProcessAspect.cadence,
+        rx(
+            r"\b(?:monthly|quarterly|fortnightly|every (?:two|three|four|six|few|other) (?:weeks|months)|once a (?:month|quarter))\b",
+            r"\b(?:our|the) (?:approval|committee|board|budget|procurement|review) (?:cycle|calendar|schedule|meeting)\b",
+            r"\b(?:weekly|daily|fortnightly|monthly|regular|standing|recurring) (?:call|meeting|check-?in|sync|session)s?\b",
+        ),
+    ),
+]
+
+PUSHBACK = rx(
+    r"\b(?:but|however|instead|rather|actually|prefer|'d rather|would rather|counter|not so fast|hold on|wait|"
+    r"before we|first,? let's|we'll draft|our draft|our paper|our template)\b"
+)
+
+NUMBER_WORDS: dict[str, float] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "eighteen": 18, "twenty": 20, "thirty": 30, "forty": 40,
+    "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90, "a hundred": 100, "hundred": 100,
+}
+
+# --- broader families tuned on the dev split ----------------------------------------------------------------
+STAKEHOLDER_NOUN = (
+    r"(?:cfo|ceo|coo|cto|cio|cmo|cpo|vp|vps|svp|evp|md|chief [a-z]+ officer|finance director|managing director|"
+    r"(?:sporting|commercial|technical|creative|finance|development|programme|program|regional|category|sales|"
+    r"marketing|purchasing|procurement|medical|clinical|site|plant|project|account|hr|it|security|risk|credit) "
+    r"(?:director|manager|head|lead|team|group|people|managers|committee|ops|operations|officer|department|panel)s?|"
+    r"directors?|board|committee|ic|steering (?:group|committee)|partners? meeting|partners|leadership|"
+    r"management team|senior management|exec(?:utive)?s?(?: team)?|procurement|purchasing|legal|counsel|attorneys?|"
+    r"lawyers?|compliance|operations|ops|finance|treasury|hr|audit|engineering|engineers|reps|owners?|founders?|"
+    r"principal|boss|head of [a-z]+|[a-z]+ head|colleagues|department|council|trustees|union|works council|"
+    r"investors|lps|shareholders|parent(?: company)?|head office|headquarters|hq|chair(?:man|woman|person)?|president|"
+    r"dean|provost|superintendent|clinicians|physicians|doctors|nurses|users|developers|"
+    r"corp dev|corporate development|panel|evaluation panel|selection committee|merchandising|"
+    r"underwriting|actuaries|controllers?|comptroller|editors?|"
+    r"editorial (?:board|team)|acquisitions (?:team|committee)|commissioning|"
+    r"the group|the team|my team|everyone else|others internally|(?:asset|property|portfolio|fund|store|line|hiring|"
+    r"product|brand|category|account|programme|program|project|office|general|plant|site|regional|country) managers?|"
+    r"(?:store|product|deal|leadership|legal|finance|ops|buying|category|clinical|regional|global|tech|security|data|risk|"
+    r"sales|marketing|partnerships|replenishment|engineering|it|hr|compliance|quality|planning|merchandising|"
+    r"development|investment|credit|medical|editorial|acquisitions|programming) (?:team|group|people|folks))"
+)
+STAKEHOLDER_MENTION = re.compile(rf"\b{STAKEHOLDER_NOUN}\b", FLAGS)
+CHECK_CUE = rx(
+    r"\b(?:i'll|i will|i'd|i would|i need to|i have to|i must|let me|we'll need to|i'll have to|i'll need to|i can)\b"
+    r"[^.?!]{0,25}\b(?:check|run (?:it|this|that) (?:by|past)|take (?:it|this|that|the [a-z ]{1,20}) (?:back|to)|"
+    r"confirm|clear (?:it|this|that)|get (?:sign[- ]?off|approval|buy-in)|consult|loop in|escalate|speak to|"
+    r"talk to|ask|raise it|see what (?:i|we) can do|put it to)\b",
+    r"\b(?:sign[- ]?off|signoff|approval|approve|approved|sign off|buy-in|mandate|authori[sz](?:e|ed|ation)|"
+    r"not my call|above my pay grade|out of my hands|internally|internal (?:politics|review|process|pressure|approval))\b",
+    r"\bi'll (?:ask|raise it|see|note that|take it back|see what i can do)\b|\bi'm just running the process\b",
+)
+ENGAGE_STRONG = rx(
+    r"\b(?:talk|speak|meet|met|sit down) (?:to|with)\b|\bmake (?:the|my|our) case to\b|\b(?:get|bring|have|invite|include|"
+    r"loop) [^.?!]{0,30}\b(?:on|in|into|to) (?:the|a|our|next|this) (?:call|meeting|room|conversation|discussion)\b",
+    r"\b(?:know|understand|hear|learn) (?:what|how|where|whether) [^.?!]{0,40}\b(?:needs?|cares?|looks? at|worr|wants?|"
+    r"thinks?|prefers?|decides?|optimi[sz]ing|aiming|after|measured|judged)\b|"
+    r"\b(?:ask|talk to|speak to|speak with|meet|call|email|check with|hear from) (?:her|him|them)\b|\bwalk [^.?!]{0,20} through\b|\bpresent (?:to|at)\b",
+)
+ENGAGE_STAKEHOLDER = rx(
+    r"\b(?:talk|speak|meet|met|sit down) (?:to|with)\b|\bmake (?:the|my|our) case to\b|\b(?:get|bring|have|invite|include|"
+    r"loop) [^.?!]{0,30}\b(?:on|in|into|to) (?:the|a|our|next|this) (?:call|meeting|room|conversation|discussion)\b",
+    r"\b(?:needs?|care[sd]? about|look(?:s|ing)? at|worr(?:y|ied|ies)|concern(?:ed|s)?|want(?:s)?|think(?:s)?|prefer(?:s)?|"
+    r"weigh(?:s|ted)?|push(?:es)? back|view|priorit(?:y|ies)|decides?|approves?|signs?)\b",
+    r"\bwalk [^.?!]{0,20} through\b|\bpresent (?:to|at)\b|\bunderstand\b",
+)
+URGENCY_TIME = rx(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|"
+    r"jun|jul|aug|sep|sept|oct|nov|dec)\b(?! (?:i|we) )",
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|tonight|tomorrow)\b",
+    r"\bthe \d{1,2}(?:st|nd|rd|th)\b|\b\d{1,2}(?:st|nd|rd|th) of\b|\bmid-[a-z]+\b",
+    r"\b(?:end|start|beginning|close) of (?:the |this |next )?(?:day|week|month|quarter|year|season|spring|summer)\b",
+    r"\b(?:this|next|coming) (?:week|month|quarter|year|season|spring|summer|autumn|fall|winter)\b",
+    r"\b(?:spring|summer|autumn|fall|winter|year[- ]end|quarter[- ]end|month[- ]end|q[1-4])\b",
+    r"\b(?:soon|sooner|quick(?:ly)?|fast|asap|by then|before then|in time|timing|deadline|right away|shortly|"
+    r"over the line|day one)\b",
+    r"\bin (?:a|one|two|three|four|few|\d+) (?:days?|weeks?)\b",
+)
+URGENCY_PRESSURE = rx(
+    r"\b(?:stops|stop delivering|cuts? (?:us )?off|runs dry|dries up)\b",
+    r"\b(?:closes|closing|due|slip|slipping|timing is (?:critical|crucial|key|everything|important|tight)|can't afford to (?:wait|let|lose|delay|miss))\b",
+    r"\b(?:need|needs|needed|must|have to|has to|got to|'d like|would like|'d love|would love|want|hope|hoping|"
+    r"'d appreciate|would appreciate|matters?|help(?:s)? (?:us|me|a lot)|better for (?:us|me)|would help)\b",
+    r"\b(?:runs? out|ran out|running out|lapses?|expires?|ends|ending|won't stretch|covered (?:to|until|till|through)|"
+    r"funded (?:to|until|till|through)|lose (?:our|my|the) (?:slot|spot|place|booking)|booked|opens|renews|"
+    r"told (?:our|my) (?:bank|board|investors?|lenders?|team|members|wife|family)|announce|unlock|"
+    r"investor update|board meeting|agm|payroll|runway|cash)\b",
+    r"\b(?:aim to|have it signed|get (?:it|this) (?:signed|done|agreed|closed|over the line)|wrap (?:it|this) up|"
+    r"close this|closed|signed|signature|agreed|locked|the better|wage bill|bills? to (?:meet|pay)|on at us|"
+    r"chasing us|breathing down)\b",
+    r"\bso (?:we|i) can (?:plan|book|order|schedule|start|move|hire|commit|pay)\b",
+)
+THEIR_FRAME = rx(
+    r"\b(?:i|we) (?:also |already |do |fully |totally )?(?:know|understand|gather|realise|realize|assume|hear|see|"
+    r"appreciate|noticed|get|imagine|expect|suppose|guess|bet|gather|recall|remember) (?:that )?"
+    r"(?:you|your|the|they|their)\b",
+)
+WEAK_ALT_BROAD = rx(
+    r"\bif (?:we|i) (?:lost|lose|don't (?:get|land|fill|win|sign|close)|can't (?:do|get|close|land|raise|fill)|"
+    r"didn't get|miss (?:this|out))\b[^.?!]{0,80}\b(?:we|i)(?:'d| would| will|'ll)?\b",
+    r"\bif (?:this|it|the deal|that|they|this deal|the contract|this contract|the round) (?:doesn't|does not|don't|"
+    r"falls?|goes|fails?|isn't|is not|won't|collapses?|happen)\b[^.?!]{0,80}\b(?:we|i|our|my)\b",
+    r"\bwithout (?:this|it|you|the contract|this contract|the deal|this deal|your (?:business|order|contract|account))"
+    r"\b[^.?!]{0,60}\b(?:we|i|our|my)(?:'d| would)?\b",
+    r"\b(?:the|my|our) only (?:other )?(?:thing|outlet|route|option|alternative|income|offer|choice|way|buyer|"
+    r"customer|client|lead|interest|path)\b",
+    r"\b(?:first|only) (?:real |serious )?(?:interest|offer|bite|nibble|lead)\b",
+    rf"\b{OUR} (?:fallback|backup|plan b|alternative|other option|walk-?away|next best)\b",
+    r"\b(?:we'd|i'd|we would|i would|we'll|we will|be|go|going|end up|ending up|we're|i'm)(?: be)? back (?:to|on) "
+    r"(?!you\b|the table|it\b|this\b|that\b|me\b|us\b|square one\b)",
+    r"\b(?:end up (?:back )?(?:on|with|in|doing)|stuck (?:with|selling|on|in|doing)|limping along|keep limping)\b",
+    r"\b(?:pipeline|market|demand|bookings|interest|other (?:agency|agencies|clients?|customers?|offers?|leads?)|"
+    r"prospects)\b[^.?!]{0,40}\b(?:dead|empty|thin|dry|quiet|slow|nothing|tough|brutal|weak|gone quiet|dried up|"
+    r"pretty bad|not great)\b",
+    r"\b(?:has been|have been|was|is|it'd be|would be|it would be)\b[^.?!]{0,12}\b(?:a )?(?:nightmare|disaster|killing us|"
+    r"brutal|a struggle|hopeless)\b(?<!train was a disaster)(?<!traffic was a nightmare)",
+    r"\b(?:we|i) (?:could|can) always\b[^.?!]{0,80}\b(?:though|but|not really|not much|not great|barely|only)\b",
+    r"\bnot (?:really )?(?:an option|viable|realistic|much of an (?:option|alternative))\b",
+    r"\b(?:lost|losing|lose) money\b|\b(?:barely|hardly) (?:covered|covers|pays|paid|broke even)\b|"
+    r"\bone recruiter\b|\bno one else (?:is|has|was)\b",
+    r"\b(?:\d+ ?%|\d+ percent|most|half|a big part|a large part|the bulk|a huge chunk) of (?:our|my) "
+    r"(?:revenue|income|book|business|turnover|sales|work)\b",
+    r"\blosing (?:this|you|it) would (?:really )?(?:hurt|kill|sink|finish)\b|\bwe need you\b|"
+    r"\bi (?:really )?don't want to (?:go back|end up)\b",
+)
+DEFERENCE_BROAD = rx(
+    r"\b(?:not going to|won't|wouldn't want to|don't want to|never want to|'d never want to|would never want to|"
+    r"wouldn't|not here to|not about to)\b[^.?!]{0,12}\b(?:ask for (?:the moon|much|too much)|make a fuss|"
+    r"hold (?:you|anyone|the club) to ransom|be precious|pretend|seem greedy|be greedy|be difficult|"
+    r"push (?:too hard|our luck|it|my luck)|fight you|haggle|quibble|argue|rock the boat|be a pain)\b",
+    r"\b(?:sorry to ask|hate to ask|feel bad|cheeky (?:ask|to ask)|if it's not too much)\b",
+    r"\b(?:for|with) (?:a|an) (?:[a-z]+ )?(?:company|firm|studio|business|brand|outfit|supplier|shop|team|player|"
+    r"outfit|operation|band|practice|agency) (?:like|of) (?:ours|our size|mine|us|my size)\b|\b(?:a|an) [a-z]+ our size\b",
+    r"\b(?:a|an|the) (?:[a-z]+ )?(?:retailer|chain|client|company|system|club|bank|group|platform|partner|brand|firm|"
+    r"organi[sz]ation|customer|buyer|investor|fund|network|studio|publisher|label|hospital|institution|player|"
+    r"operator|carrier|airline|university|county|city|agency) (?:like yours|like you|your size|of your size|"
+    r"of your scale|of your stature)\b",
+    r"\byou(?:'ve| have)? (?:could|can) (?:easily |just )?(?:work with|pick|choose|go to|replace|find|hire|sign) "
+    r"(?:anyone|anybody|someone else|whoever|any)\b",
+    r"\b(?:has|have|got|'ve got) (?:plenty of|lots of|so much|a lot of|endless|no shortage of|a long) "
+    r"(?:choice|options|alternatives|suppliers|candidates|applicants|bidders|waiting list)\b",
+    r"\bholding (?:all )?the cards\b|\bbiggest players?\b|\bmuch bigger (?:properties|clients|names|players|brands|"
+    r"companies|accounts)\b|\bknow (?:this|the) (?:market|business|industry) (?:far |much |a lot )?better\b",
+    r"\b(?:given|considering) (?:the|all the) (?:volumes?|business|work|opportunit(?:y|ies)|exposure) you\b",
+    r"\bgoodwill gesture\b|\bgesture of goodwill\b|\bas a (?:thank[- ]you|sign of good ?faith)\b",
+    r"\b(?:we've|we have|i've|i have) already (?:taken|cut|knocked|sharpened|reduced|lowered|dropped|discounted|"
+    r"trimmed|built in|shaved|come down)\b",
+    r"\b(?:thrilled|happy|grateful|delighted|glad) (?:with|for) (?:whatever|anything)\b",
+    r"\bi owe (?:it|you|them|the club) (?:a lot|everything)\b|\bit's a big (?:club|company|firm|name|brand)\b",
+    r"\b(?:we'd|i'd|we will|we'll) defer to you\b|\bdon't have (?:much|any) leverage\b|\bhave much leverage\b",
+    r"\bjust (?:being|to be) (?:on|in|with|part of) [^.?!]{0,30}\bwould be (?:huge|amazing|enough|great)\b",
+    r"\bfor (?:a|an) (?:retailer|client|customer|partner|name|brand|company|platform) like (?:you|yours)\b",
+)
+ACCEPT_PROCESS_BROAD = rx(
+    r"\bwhatever (?:[a-z]+ ){0,3}(?:template|format|schedule|process|structure|paper|form|nda|contract|agenda|order|"
+    r"timings?|cadence|rounds?|calendar|approach|documents?|sequence|paperwork)\b",
+    r"\b(?:go with|use|accept|work (?:within|from|off|to|with)|fit (?:in(?:to)?|around|with)|adapt to|stick (?:to|with)|"
+    r"follow|go straight to|happy with|fine with|ok with|okay with|review|sign)\b[^.?!]{0,20}\b(?:your|their)\b"
+    r"[^.?!]{0,20}\b(?:form|template|paper|master|long-?form|standard|format|schedule|timings?|rounds?|process|agenda|"
+    r"draft|nda|structure|cadence|calendar|team|version|documents?|docs|lawyers|counsel|legal|paperwork|sequence|order|"
+    r"agreement|contract|wording|language|proposal|timeline|timetable|people)\b",
+    r"\b(?:leave|hand|give)\b[^.?!]{0,40}\bto (?:you|your [a-z]+|them)\b[^.?!]{0,10}\bto (?:structure|draft|decide|set|handle|"
+    r"write|paper|run|sort out|organi[sz]e)\b|\bhowever (?:you|they|your [a-z]+) (?:prefer|like|want|see fit)\b",
+    r"\b(?:sign|take|accept) (?:it|this|that|the (?:contract|agreement|draft|paper)) as (?:it is|is|drafted|issued|written)\b|"
+    r"\bas (?:issued|drafted)\b",
+    r"^\s*(?:fine|sure|ok(?:ay)?|great|perfect|no problem)[,.]? (?:your|their) (?:form|template|paper|draft|schedule|agenda|"
+    r"format|process|terms)\b",
+    r"\bflexible on how (?:this|it) (?:is|gets) (?:papered|documented|drafted|run)\b|\bhow (?:this|it) is papered\b",
+    r"\bpark [a-z -]{1,30} until\b|\bleave [a-z -]{1,30} (?:to|for|until) (?:the end|last|later|after)\b",
+    r"\b(?:we'll|i'll|we will|i will) (?:just )?adapt\b|\bwe'll fit (?:in|around)\b|\bi'll fit (?:in|into|around)\b",
+    r"\b[a-z]+days (?:is|are|work|works) fine\b",
+)
+CONDITION_BROAD = rx(
+    r"^\s*if\b[^.?!]{3,80},\s*(?:then )?(?:we|i)(?:'ll| will| can| could| would|'d)\b",
+    r"\bif we (?:also |can |could )?(?:agree|get|include|add|tie|link|build in|put in|set|lock|sort|make)\b",
+    r"\bif (?:the|your|that|this) [^.?!,]{1,40}\b(?:is|are|gets|get|stays|stay|goes|can be)\b",
+    r"\b(?:plus|in exchange for|against|for) (?:a|an) [^.?!]{0,30}\b(?:at each|per|commitment|guarantee)\b",
+)
+
+# --- generalisations written from the definitions (not from any gold transcript) ------------------------------
+DEFERENCE_GENERAL = rx(
+    r"\byou(?:'ve| have)? (?:got )?(?:hundreds of|so many|plenty of|lots of|many|endless|tons of|a lot of|thousands of|countless) (?:other )?(?:suppliers|options|vendors|candidates|choices|alternatives|applicants|bidders|agencies|artists|partners|buyers|sellers|providers|people|firms|tenants|offers)\b",
+    r"\byou could (?:get|find|buy|source|hire|replace|do) (?:this|it|that|us|me|someone)\b[^.?!]{0,20}\b(?:anywhere|elsewhere|from anyone|cheaper|easily|tomorrow)\b",
+    r"\byou(?:'re| are) (?:clearly |obviously )?the (?:bigger|larger|stronger|more powerful|dominant) (?:party|side|player|company|one|partner)\b",
+    r"\bfeel (?:awkward|bad|uncomfortable|guilty|terrible) (?:asking|raising|bringing|even asking)\b|\bfoot in the door\b",
+    r"\b(?:happy|willing|prepared|glad) to (?:take|accept|live with) (?:a )?(?:smaller|lower|thinner|reduced|tiny) (?:margin|fee|rate|cut|share|price|salary)\b",
+    r"\bkeep (?:my|our) (?:rate|price|fee|ask)s? (?:low|down|modest)\b|\bfollow your lead on (?:price|pricing|terms|the numbers|money|rates?|fees?)\b",
+    r"\b(?:given|considering|seeing) how (?:big|large|important|powerful|dominant|established|influential|well[- ]known) (?:you|your)\b",
+    r"\bno need to ask\b|\bwith (?:a|an) [a-z]+ as (?:big|large|important|strong|well[- ]known) as yours\b",
+    r"\byou(?:'re| are) (?:one of|among) the (?:top|biggest|largest|leading|best|major)\b",
+    r"\b(?:we're|we are|i'm|i am) (?:a|an|only a|just a) [a-z0-9-]+[- ]person\b",
+    r"\b(?:a|an) (?:company|client|customer|firm|name|brand|partner|player|investor|buyer|organi[sz]ation) (?:of|with) "
+    r"your (?:size|stature|scale|standing|reputation|reach|profile)\b",
+    r"\byou(?:'re| are) (?:huge|massive|enormous|the (?:market )?leader|a (?:giant|household name|big name|huge name)|"
+    r"the (?:biggest|largest|best[- ]known)|(?:so|much|far) (?:bigger|larger|more established))\b",
+    r"\b(?:working with you|being (?:with|on|in) (?:you|your)|a (?:deal|contract|partnership) with you) would be "
+    r"(?:a big deal|huge|an honou?r|a dream|amazing|a privilege|career[- ]making)\b",
+    r"\b(?:we're|we are|i'm|i am) (?:just|only|merely) (?:a|an) (?:small|tiny|little|young|new|one-person|two-person|"
+    r"independent|local|family)\b|\bwe(?:'d| would) be lucky\b|\b(?:it's|it is) a privilege\b",
+    r"\b(?:we|i) (?:can't|cannot|couldn't) (?:really )?compete with\b|\byou don't (?:really )?need us\b|"
+    r"\byou could (?:easily )?replace (?:us|me)\b|\bwe know (?:where we stand|our place)\b",
+    r"\b(?:not|hardly|never) in a position to (?:negotiate|push|ask|haggle|argue|demand|hold out)\b",
+    r"\bdon't have (?:much|any|a lot of) (?:leverage|bargaining power|room|power|clout|say)\b",
+    r"\b(?:i|we) (?:know|realise|realize|understand) (?:i|we) can't (?:ask|expect|demand|push) (?:for )?(?:much|a lot|more)\b",
+    r"\b(?:i'll|we'll|i will|we will) (?:just )?(?:take|accept) what(?:ever)? (?:is|'s|you|you're|you are) "
+    r"(?:offered|offering|give|giving|think)\b",
+    r"\b(?:i|we) trust you to (?:be fair|do the right thing|look after us)\b|\byou know best\b|\bi'll leave it (?:up )?to you\b",
+    r"\b(?:don't|do not|wouldn't|would not|never) want to (?:seem|appear|come across as|look|be seen as) (?:greedy|difficult|"
+    r"demanding|ungrateful|pushy|unreasonable|awkward)\b",
+    r"\b(?:i'm|we're|i am|we are) (?:just |really |so )?(?:grateful|thankful|lucky) (?:for the (?:opportunity|chance)|to be "
+    r"(?:considered|here|asked|chosen))\b",
+    r"\b(?:i|we) (?:won't|will not|wouldn't|don't want to) (?:push|negotiate|haggle|make demands|argue)\b",
+    r"\b(?:i know it's|i know this is|it's probably) (?:a lot|too much|cheeky|a stretch) to ask\b|\bi don't suppose\b",
+    r"\bwe(?:'ve| have) (?:pre-?emptively|proactively) (?:cut|lowered|reduced|discounted|dropped|sharpened)\b",
+    r"\bbefore you (?:even )?ask\b|\bto save you the (?:trouble|time|effort)\b",
+)
+FREEBIE = rx(
+    r"\b(?:we'll|we will|we can|i'll|i can)\b[^.?!]{0,20}\b(?:knock|take|cut|shave|drop|give)\b[^.?!]{0,30}\b(?:off|discount)\b[^.?!]{0,20}\b(?:straight away|right away|up front|upfront|immediately|from the start|to begin with|as a start)\b",
+    r"\b(?:we'll|we will|i'll|i will) (?:also )?(?:absorb|eat|swallow|cover) (?:the|that|those|it|this)\b[^.?!]{0,30}"
+    r"\b(?:ourselves|myself|cost|costs|fees?|on our side|for you)\b",
+    r"\b(?:at no (?:extra |additional )?(?:cost|charge)|free of charge|on the house|on us)\b",
+    r"\b(?:we'll|we will|we can|we could) (?:happily |easily |also )?(?:go|come) (?:lower|down|further) if (?:you|needed|"
+    r"necessary|that helps)\b",
+)
+WEAK_ALT_GENERAL = rx(
+    r"\bif (?:you|they) (?:pass|say no|walk|decline|don't|won't|can't|turn (?:us|this|it) down|go elsewhere)\b[^.?!]{0,60}\b(?:we|i)(?:'ll|'d| will| would)? (?:probably |likely |just |simply )?(?:have to|need to|be forced|end up|be stuck|be left|go back|fall back|sell|close|shut|lay|lose)\b",
+    r"\b(?:at|for) (?:half|a fraction of|a third of|about half|roughly half) (?:this|that|your|the|our|my|what)\b",
+    r"\b(?:i've|i have|we've|we have) been (?:trying|looking|searching)\b[^.?!]{0,50}\b(?:with no luck|without (?:any )?luck|no joy|nothing came of it|came to nothing|for (?:months|a year|ages|years))\b",
+    r"\b(?:looked at|considered|tried|explored|thought about)\b[^.?!]{0,30}\b(?:doing it|in-house|ourselves|myself|other|another|alternatives?|selling|going|switching|self-|direct|independent|elsewhere)\b[^.?!]{0,30}\bbut\b[^.?!]{0,40}\b(?:don't|can't|couldn't|didn't|wasn't|isn't|not|no|too|never)\b",
+    r"\b(?:i|we) (?:honestly |really |genuinely )?(?:don't|do not) know what (?:we|i)(?:'d| would| will|'ll) do\b",
+    r"\b(?:nobody|no one|no-one) (?:else )?(?:has|have) (?:shown|expressed) (?:any |much |real )?interest\b",
+    r"\b(?:i|we) (?:don't|do not) have (?:much|anything|a lot|many options) else\b|\b(?:nothing|not much) else (?:on the table|lined up|going|in the pipeline)\b",
+    r"\bwithout (?:this|it|you|your [a-z]+|the [a-z]+)\b[^.?!]{0,60}\b(?:would|'d) (?:sit idle|go under|fold|struggle|be idle|close|shut|go bust|be in trouble|lose)\b",
+    r"\b(?:there aren't|there are not|there's not|there isn't|there are (?:very )?few|not many) (?:many |a lot of |any |much )?(?:other )?(?:buyers|options|alternatives|offers|takers|customers|clients|jobs|roles|bidders|investors|suppliers|landlords|publishers|labels|demand)\b",
+    r"\b(?:we|i) (?:haven't|have not|hadn't) (?:had|got|gotten|received|found|seen) (?:any|much|many|a single|another|"
+    r"other) (?:interest|luck|offers?|bites?|responses?|replies|calls?|buyers?|takers?|leads?|work)\b",
+    r"\b(?:nobody|no one|no-one|none of the others?) (?:else )?(?:has|have|is|was) (?:come back|replied|responded|bitten|"
+    r"interested|called|offered|shown interest)\b",
+    r"\b(?:the|my|our) (?:other|previous|last|backup|only other) (?:offer|option|bid|deal|lead|buyer|client|job|prospect)s? "
+    r"(?:fell through|was withdrawn|collapsed|dried up|went away|disappeared|pulled out|is gone)\b",
+    r"\b(?:i've|i have|we've|we have) been (?:looking|searching|applying|job[- ]hunting|trying|pitching|shopping (?:it|this) "
+    r"around)\b[^.?!]{0,20}\b(?:months|a year|ages|forever|a long time|years)\b",
+    r"\b(?:i've|i have) been (?:out of work|unemployed|laid off|let go)\b|\bi was (?:laid off|let go|made redundant)\b",
+    r"\bwe(?:'d| would) have to (?:shut|close|lay (?:people )?off|let people go|sell|downsize|start over|move back|"
+    r"scale back|wind down|fold|give up)\b",
+    r"\b(?:we|i)(?:'d| would) be in (?:real |serious |big )?trouble\b|\b(?:there's|there is|i have|we have) no plan b\b|"
+    r"\b(?:i|we) (?:don't|do not) (?:really )?have a plan b\b",
+    r"\b(?:we|i) (?:can't|cannot) afford to lose (?:this|you|it|the deal|the contract)\b|\bwe really need this\b",
+    r"\bthe alternative (?:for (?:us|me) )?(?:is|would be) (?:worse|grim|bleak|much worse|not great|terrible|awful|a lot worse)\b",
+    r"\b(?:another|other|a second|a competing) (?:offer|bid|quote|option)\b[^.?!]{0,40}\bbut\b[^.?!]{0,40}"
+    r"\b(?:lower|worse|less|not as|smaller|far|weaker|below|only)\b",
+    r"\b(?:at|for) (?:half|a fraction of|a third of|about half|roughly half) (?:the|our|my|what)\b|\b(?:far|much|a lot) less\b"
+    r"[^.?!]{0,30}\b(?:elsewhere|otherwise|anywhere else|the other)\b",
+)
+PROCESS_GENERAL = rx(
+    r"\b(?:you|your [a-z]+)\b[^.?!]{0,15}\b(?:can|could|should) take (?:the |a )?first (?:pass|cut|go|stab|draft)\b",
+    r"\b(?:weekly|monthly|quarterly|fortnightly|biweekly|bi-weekly|daily)\b[^.?!]{0,40}\b(?:works?|is fine|are fine|suits?|sounds? (?:good|fine)) for (?:us|me)\b",
+    r"\bgo along with (?:the |your )?(?:order|sequence|agenda|schedule|format|process|approach|structure|plan|timeline|draft|template|paper)\b",
+    r"\b(?:the|your) (?:order|sequence|agenda|schedule|format|process|approach|structure|plan|timeline) (?:you|they) (?:suggested|proposed|outlined|set out|sent|shared|laid out|prefer)\b",
+    r"\bgo ahead and (?:draft|send|prepare|write|put together|set)\b",
+    r"\byour (?:agenda|draft|template|paper|process|timeline|timetable|schedule|format|structure|plan|order|sequence|version) (?:looks|seems|is|sounds) (?:fine|good|great|ok|okay|perfect|sensible)\b",
+    r"\bon your (?:cycle|schedule|calendar|timetable|timeline)\b[^.?!]{0,20}\b(?:fine|works|ok|okay|good|great)\b",
+    r"\bsend (?:us |me )?(?:over |across )?(?:your|the) (?:template|draft|paper|contract|form|standard|agreement|terms|documents?|docs)\b",
+    r"\byou (?:can|could|should|guys can) (?:draft|send|prepare|write (?:it )?up|put together|set|run|structure|lead)\b"
+    r"[^.?!]{0,30}\b(?:it|the|this|that|whatever|paperwork|contract|agreement|agenda|documents?|terms|process|schedule)\b",
+    r"\b(?:we'll|we will|i'll|i will) (?:just )?(?:review|sign|look at|comment on|mark up|go through|work through) "
+    r"(?:it|whatever|what) (?:you|your [a-z]+|they) (?:send|draft|prepare|put together|come up with|propose)\b",
+    r"\b(?:happy|glad|fine|ok(?:ay)?) to (?:work|go|start) (?:from|with|off) (?:yours|your (?:version|side's|draft|template|"
+    r"paper|agreement|contract|form))\b",
+    r"\b(?:we|i) can (?:talk|discuss|get to|come to|sort(?: out)?|figure out|deal with|cover) (?:the )?(?:price|pricing|money|"
+    r"numbers|rates?|fees?|comp|compensation|salary|rent|the rest) (?:later|at the end|last|afterwards|down the line|"
+    r"once|after)\b",
+    r"\b(?:fit|work) (?:in )?(?:around|with|to) your (?:schedule|calendar|timeline|timetable|process|cycle|rhythm|"
+    r"availability|diary)\b",
+    r"\byour (?:timeline|timetable|process|schedule|cadence|format|agenda|approach|structure|order|sequence) "
+    r"(?:works|is fine|suits|sounds (?:good|fine|great)|makes sense)\b",
+    r"\b(?:we'll|i'll|we will|i will|happy to) follow your (?:lead|process|timeline|format|agenda|schedule)\b(?! on)",
+    r"\b(?:i'll|we'll|i will|we will) leave the (?:structure|format|paperwork|drafting|agenda|order|sequence|contract|"
+    r"documents?|details) (?:up )?to you\b",
+    r"\bwhatever works (?:best )?for (?:you|your [a-z]+)\b",
+)
+THEIR_PROCESS_GENERAL = rx(
+    r"\b(?:i'll|we'll|i will|we will|let me|i can|we can)\b[^.?!]{0,15}\b(?:send|draft|prepare|write up|put together|"
+    r"circulate|get)\b[^.?!]{0,20}\b(?:draft|contract|agreement|terms|term sheet|paperwork|offer letter|documents?|docs|"
+    r"paper|lease|renewal|order form|sow|msa|nda|heads of terms|loi|amendment)\b",
+    r"\bour (?:lawyers|legal(?: team)?|counsel|team|people|solicitors|attorneys?) (?:will|can|would|'ll) (?:draft|prepare|send|"
+    r"write|paper|put)\b",
+    r"\b(?:let's|we'll|we should|we prefer to|we'd like to) (?:do|handle|cover|go through|settle|clear|agree) the "
+    r"(?:rest|other points|details|terms|logistics|smaller|non-financial|legal|operational)\b[^.?!]{0,20}\bfirst\b",
+    r"\b(?:price|rate|money|comp|compensation|salary|rent|fees?|the numbers) (?:can wait|comes? last|at the end|later)\b",
+    r"\b(?:we'll|we will|let's) (?:meet|talk|speak|check in|reconvene|sync) (?:weekly|monthly|every|once a|each)\b",
+    r"\b(?:our|the) (?:committee|board|panel|approval group|investment committee|ic) (?:meets|sits|convenes) "
+    r"(?:monthly|quarterly|every|once|next)\b",
+)
+YIELD_GENERAL = rx(
+    r"^\s*(?:yes|yep|yeah|sure|fine|ok(?:ay)?|great|perfect|no problem|of course|works|will do|go ahead|please do|"
+    r"sounds (?:good|great|fine)|that's fine|that works|understood|absolutely|certainly|agreed|lovely|cool|"
+    r"looking forward|send it (?:over|across)|happy with that)\b",
+)
+WHO_PROBE = rx(
+    r"^\s*who\b|\bwho(?:'s| is| else| would| will| needs| has| gets| makes| signs| decides| approves| owns| else's)\b",
+    r"\b(?:anyone|anybody|someone) else\b|\bhow does (?:the )?(?:decision|approval|sign[- ]off|process internally)\b",
+    r"\bwhat (?:does|do|would|will) (?:the|your|their) (?!price|number|offer|contract|deal|terms)[a-z ]{2,30} "
+    r"(?:think|need|want|care|say|prefer|worry|look for|focus on)\b",
+)
+# A candid aside about one's own bad situation ("honestly, the pipeline is thin") usually discloses a weak fallback.
+CANDOR = rx(
+    r"\b(?:honestly|to be honest|i'll be honest|i'll be straight|frankly|truth is|i'll level with you|between us|"
+    r"realistically|if i'm honest|in all honesty|truthfully)\b"
+)
+BAD_SITUATION = rx(
+    r"\b(?:hard|tough|thin|slow|quiet|struggl\w*|nothing|worse|lose|lost|losing|no other|only other|barely|dead|empty|"
+    r"nobody|no one|not much|not many|not great|limited|few|stuck|back to|without (?:it|this|you)|otherwise|"
+    r"if (?:this|we|it|you) (?:don't|doesn't|can't|lose|lost|fall|falls|go|goes)|poor|weak|bad|difficult|risky|half|"
+    r"fraction|alternative|fallback|plan b|disaster|brutal|ugly|grim|idle|shelf)\b"
+)
+# Structural deference: a clause about *their* size or options followed by a clause that gives way.
+THEIR_POWER = rx(
+    r"\b(?:you(?:'re| are)|your|you've got|you have|you know|you could|(?:a|the|an) [a-z]+ (?:like yours|like you|your size|"
+    r"of your size))\b[^.?!]{0,40}\b(?:size|scale|big|bigger|biggest|largest|huge|major|leader|leading|top (?:ten|five|three|"
+    r"player|client|customer|buyer)|pool|pipeline|waiting list|loads of|lots of|plenty|choice|anyone|options|power|clout|"
+    r"flagship|volumes?|stature|reputation|pick of|the cards|leverage)\b",
+    r"\b(?:we're|we are|i'm|i am|for) (?:a|an|just a|only a) (?:small|tiny|little|[a-z0-9]+-person|young|new|minor)\b|"
+    r"\bour size\b|\bwhere we (?:sit|stand)\b|\bfood chain\b|\bpecking order\b",
+)
+GIVE_WAY = rx(
+    r"\b(?:make it work|won't fight|not going to|wouldn't want|won't charge|without charging|for free|free of charge|"
+    r"no charge|match (?:it|that|your)|throw in|is fine|are fine|defer|grateful|happy to (?:accept|take|match|go|do)|"
+    r"glad to accept|come down|drop (?:to|our|the)|cut (?:our|the)|knock|sharpen|be practical|be realistic|"
+    r"price (?:myself|ourselves) out|fuss|won't push|not push|argue|be difficult|risk it|whatever you|stand in|"
+    r"take (?:a|the) (?:hit|penny|cut)|accept (?:the|your)|rather not risk|can do|we'll do|i'll do|can't say no)\b",
+)
+# Structural process yield: *their* process object plus a word of assent, with no counter-proposal.
+THEIR_PROCESS_OBJECT = rx(
+    r"\b(?:your|their|the [a-z]+'s)\s(?:[a-z-]+\s){0,2}?(?:draft|template|paper|contract|agreement|form|documents?|docs|"
+    r"paperwork|nda|msa|sow|lease|term sheet|loi|agenda|schedule|timeline|timetable|calendar|cadence|rhythm|rounds|"
+    r"process|procedure|format|structure|order|sequence|framework|boilerplate|wording|version|system|portal|workflow|"
+    r"standard terms|standard|approval cycle|cycle|long-?form)\b"
+)
+ASSENT = rx(
+    r"\b(?:fine|works|work for|ok|okay|sure|happy|glad|go with|use|using|follow|adapt|stick|accept|sign|no problem|"
+    r"whatever|good with|comfortable|makes sense|sounds (?:good|fine|great)|of course|agreed|perfect|great|we'll (?:review|"
+    r"mark|look|fit|work|wait)|i'll (?:review|mark|look|fit|work|wait))\b"
+)
+COUNTER_PROCESS = rx(
+    r"\b(?:but|however|instead|rather|prefer|our (?:draft|paper|template|agenda|version|form)|we'll draft|i'll draft|"
+    r"we draft|first,? (?:let's|we)|before we|not (?:sure|comfortable|happy)|can't|cannot|won't|change|move)\b"
+)
+FIRM = rx(
+    r"\b(?:can't|cannot|won't|will not|not able to) (?:go|move|come down|drop|do) (?:any )?(?:lower|further|more|below|less)\b",
+    r"\bno (?:further|more) (?:room|movement|discount)\b|\b(?:our|my) (?:best|final|floor|limit|bottom line)\b|"
+    r"\bthat's (?:as far as|the limit|our limit)\b",
+)

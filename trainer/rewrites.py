@@ -1,0 +1,166 @@
+"""Explanations and rewritten lines per mistake: feedback tied to the trainee's own words and the scenario."""
+
+from __future__ import annotations
+
+import re
+
+from trainer.acts import ProcessAspect
+from trainer.analysis import split_sentences
+from trainer.scenarios import Direction, Scenario
+
+MAX_QUOTE = 160
+
+
+def short(text: str, limit: int = MAX_QUOTE) -> str:
+    """A quote trimmed to a readable length on a word boundary."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _them(scenario: Scenario | None) -> str:
+    """How to name the other side in feedback."""
+    return scenario.counterparty.organisation if scenario else "the other side"
+
+
+def _top_issue(scenario: Scenario | None, skip: str | None = None) -> str:
+    """The trainee's most important issue, as a phrase for rewrites."""
+    if not scenario:
+        return "the main commercial terms"
+    ranked = sorted((i for i in scenario.issues if i.id != skip), key=lambda i: -i.trainee_weight)
+    return ranked[0].label.lower() if ranked else "the main commercial terms"
+
+
+def _ask(scenario: Scenario | None) -> str:
+    """Something concrete to ask for in return, from the scenario when we have one."""
+    if not scenario:
+        return "you can commit to a longer term or faster payment"
+    issue = sorted(scenario.issues, key=lambda i: -i.trainee_weight)[-1]
+    better = "more" if issue.trainee_prefers == Direction.higher else "less"
+    return f"you can move on {issue.label.lower()} (toward {issue.trainee_target:g} {issue.unit}, {better} for us)"
+
+
+def rest_of_turn(turn_text: str, quote: str) -> str:
+    """The other sentences of the offending turn: the substance worth keeping in a rewrite."""
+    kept = [s.raw for s in split_sentences(turn_text[:4000]) if s.raw not in quote and quote not in s.raw]
+    return short(" ".join(kept), 220)
+
+
+def _with_rest(lead: str, turn_text: str, quote: str, tail: str) -> str:
+    """Join a replacement line with the rest of the original turn and a closing question."""
+    rest = rest_of_turn(turn_text, quote)
+    return " ".join(part for part in (lead, rest, tail) if part)
+
+
+def urgency(quote: str, turn_text: str, scenario: Scenario | None) -> tuple[str, str]:
+    """Why a timeline disclosure hurts, and the line without it."""
+    pressure = scenario.trainee.private_pressures[0].description.lower() if scenario else "your timeline"
+    why = (
+        f"'{short(quote)}' tells {_them(scenario)} when you need this done. Once they know about {pressure}, "
+        "they can slow down, wait for your clock to run and ask for more as the date gets closer."
+    )
+    better = _with_rest(
+        "Let's take the time the terms need and get them right.",
+        turn_text,
+        quote,
+        f"Which part of {_top_issue(scenario)} is hardest for you to move on?",
+    )
+    return why, better
+
+
+def weak_alternative(quote: str, turn_text: str, scenario: Scenario | None) -> tuple[str, str]:
+    """Why naming a poor fallback hurts, and a line that argues from this deal instead."""
+    alt = scenario.trainee.alternative.description.lower() if scenario else "a poor fallback"
+    why = (
+        f"'{short(quote)}' puts {alt} on the table. A weak alternative anchors your own expectations low and "
+        f"tells {_them(scenario)} how little you can walk away to; it is better left out and the case built on this deal."
+    )
+    better = _with_rest(
+        "We're here because this deal can work well for both of us.",
+        turn_text,
+        quote,
+        f"What would {_them(scenario)} need to see from us to agree on {_top_issue(scenario)}?",
+    )
+    return why, better
+
+
+def power(quote: str, turn_text: str, scenario: Scenario | None, concession: bool) -> tuple[str, str]:
+    """Why deference or an unasked-for concession hurts, and a line that trades or probes instead."""
+    if concession:
+        why = (
+            f"'{short(quote)}' gives ground before {_them(scenario)} has earned it. Their size is not leverage at this "
+            "moment; an unprompted concession just gets pocketed, and they will ask for more elsewhere."
+        )
+        movement = re.sub(r"^(?:ok(?:ay)?|fine|alright|sure|right)[,.!]?\s*", "", short(quote, 120), flags=re.I)
+        better = f"I can look at that, but only as part of a package: if {_ask(scenario)}, then {movement.rstrip('.')}."
+        return why, better
+    why = (
+        f"'{short(quote)}' treats {_them(scenario)}'s size as if it settled the outcome. Structural power is not leverage "
+        "in this conversation: what they need right now, and what switching would cost them, decides that."
+    )
+    better = _with_rest(
+        "You're an important partner, which is exactly why we should find terms that work for both sides.",
+        turn_text,
+        quote,
+        "Before we talk numbers, what does this deal most need to achieve on your side?",
+    )
+    return why, better
+
+
+def process(quote: str, turn_text: str, scenario: Scenario | None, aspect: ProcessAspect | None) -> tuple[str, str]:
+    """Why giving up the draft, agenda, sequence or cadence is a real concession, and a line that keeps it."""
+    top = _top_issue(scenario)
+    lines = {
+        ProcessAspect.draft: (
+            "Whoever holds the pen sets the frame: you would spend the negotiation arguing changes to their text.",
+            f"To save both teams time, we'll send a first draft by Thursday that reflects what we've discussed on {top}; "
+            "your team can mark it up from there.",
+        ),
+        ProcessAspect.agenda: (
+            "Their agenda decides what gets discussed and what quietly drops off.",
+            f"Let's build the agenda together. I'll circulate a short list today with {top} near the top.",
+        ),
+        ProcessAspect.sequence: (
+            "Leaving the central issue to the end means spending your goodwill on side points first, then negotiating "
+            "the big one when you look difficult and time is short.",
+            f"I'd rather not leave {top} to the end. Let's put it on the table now, alongside the other points, so we "
+            "can trade across them.",
+        ),
+        ProcessAspect.cadence: (
+            "Their meeting rhythm follows their approval cycle, not your needs.",
+            "Let's agree a rhythm that suits both sides: a short weekly call until the main terms are settled.",
+        ),
+    }
+    why_core, better = lines.get(aspect or ProcessAspect.draft, lines[ProcessAspect.draft])
+    why = f"'{short(quote)}' hands {_them(scenario)} control of the process before the substance is discussed. {why_core}"
+    return why, better
+
+
+def unified(quote: str, cue: str | None, scenario: Scenario | None) -> tuple[str, str]:
+    """Why passing over internal actors loses information, and a probing line."""
+    who = cue or (scenario.counterparty.stakeholders[0].role.lower() if scenario else "the people behind them")
+    why = (
+        f"{_them(scenario).capitalize() if scenario else 'The other side'} is not one voice: they mentioned {who}, "
+        f"and your reply ('{short(quote, 100)}') moved on without asking. Each internal actor has its own pressures, "
+        "and those are where flexibility hides."
+    )
+    better = (
+        f"Before we go further: who else on your side needs to be comfortable with this, {who} included? "
+        "What would matter most to them here?"
+    )
+    return why, better
+
+
+NOT_DETECTED = {
+    "power_vs_leverage": ("No sign of treating their size as leverage: no deference and no unasked-for concessions.",
+                          "Keep separating what they could do from what they need to do in this conversation."),
+    "urgency_signal": ("You kept your own timeline out of the conversation.",
+                       "Keep letting the substance, not your calendar, set the pace."),
+    "weak_alternative": ("You did not argue from a weak fallback.",
+                         "Keep building your case on what this deal can do for both sides."),
+    "unified_actor": ("You either probed who else is involved on their side or no internal actors came up.",
+                      "Keep asking who signs off and what each of them needs."),
+    "process_concession": ("You did not hand over the draft, agenda, sequence or cadence.",
+                           "Keep treating process as part of the substance."),
+}

@@ -1,0 +1,105 @@
+"""Evaluate a real conversation: paste or upload a transcript and get the same five-mistake debrief."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from trainer import export
+from trainer import practice as svc
+from trainer.ui import components as ui
+from trainer.ui import debrief as debrief_page
+from trainer.ui.context import Ctx
+
+log = logging.getLogger(__name__)
+
+RESULT = "evaluate_result"  # (lines, report, scenario_id) of the last evaluation in this browser session
+EXAMPLE = """Me: Thanks for making time. Before we get into numbers, what matters most to you this year?
+Buyer: Savings. We expect 5% off the unit price and 120-day payment terms.
+Me: We really need to sign this by Friday, our plant plan depends on it.
+Buyer: Then 5% shouldn't be a problem.
+Me: If you can move to 60 days, we could look at 2% over two years."""
+
+
+def render(ctx: Ctx) -> None:
+    """Input form, then the debrief for the pasted or uploaded conversation."""
+    st.title("Evaluate a real conversation")
+    st.markdown(
+        "Paste the transcript of a real negotiation (one `Name: what they said` per line) or upload a text or "
+        "JSON file. You get the same scorecard as after a practice session; nothing is sent anywhere."
+    )
+    with st.form("evaluate"):
+        text = st.text_area("Transcript", height=220, placeholder=EXAMPLE)
+        upload = st.file_uploader("…or upload a file", type=["txt", "md", "json"])
+        c1, c2 = st.columns(2)
+        trainee = c1.text_input("Your name in the transcript", placeholder="Me",
+                                help="Lines by this name are yours; everyone else is the other side.")  # fmt: skip
+        options = [""] + sorted(ctx.scenarios)
+        scenario_id = c2.selectbox(
+            "Closest scenario (optional)", options,
+            format_func=lambda sid: "None: judge the words only" if not sid else ctx.scenarios[sid].title,
+            help="Gives the evaluator the issues and pressures to look for.",
+        )  # fmt: skip
+        submitted = st.form_submit_button("Evaluate", type="primary")
+    if submitted:
+        _evaluate(ctx, text, upload, trainee.strip() or None, scenario_id or None)
+    result = st.session_state.get(RESULT)
+    if result is None:
+        st.caption("Tip: the more of the conversation you include, the better the evidence.")
+        return
+    _show(ctx, *result)
+
+
+def _evaluate(ctx: Ctx, text: str, upload: object, trainee: str | None, scenario_id: str | None) -> None:
+    """Parse and evaluate; problems with the input become one clear message."""
+    from trainer.transcripts import TranscriptError, parse_transcript
+
+    raw = text
+    if upload is not None:
+        try:
+            raw = upload.getvalue().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            st.error("That file isn't UTF-8 text. Save it as plain text or JSON and upload it again.")
+            return
+    if not raw.strip():
+        st.warning("Paste a transcript or upload a file first.")
+        return
+    try:
+        turns = parse_transcript(raw, trainee=trainee)
+    except TranscriptError as exc:
+        st.error(f"The transcript could not be read: {exc}. Use one `Name: text` per line, and give your name.")
+        return
+    scenario = ctx.scenarios.get(scenario_id) if scenario_id else None
+    try:
+        with st.spinner("Reading the conversation…"):
+            index = debrief_page.knowledge_index(ctx)
+            report = svc.evaluate_lines(turns, scenario, index)
+    except Exception:  # noqa: BLE001
+        log.exception("evaluating a pasted transcript failed")
+        st.error("The evaluation failed. Try a shorter excerpt, or report the problem with the transcript attached.")
+        return
+    lines = [svc.Line(speaker=t.speaker, text=t.text) for t in turns]
+    st.session_state[RESULT] = (lines, report, scenario_id)
+
+
+def _show(ctx: Ctx, lines: list[svc.Line], report: object, scenario_id: str | None) -> None:
+    """Scorecard, strengths, highlighted transcript and downloads."""
+    st.divider()
+    st.metric("Overall score", f"{report.overall_score}/100")
+    tabs = st.tabs(["Scorecard", "Transcript", "Downloads"])
+    with tabs[0]:
+        debrief_page.scorecard(report, lines)
+        debrief_page.strengths(report, lines)
+    with tabs[1]:
+        flagged = {e.turn: e.quote for m in report.mistakes if m.detected for e in m.evidence}
+        for n, line in enumerate(lines):
+            with st.chat_message("user" if line.speaker == svc.TRAINEE else "assistant",
+                                 avatar=ui.AVATARS.get(line.speaker)):  # fmt: skip
+                text = debrief_page.highlight(line.text, flagged[n]) if n in flagged else ui.escape_md(line.text)
+                st.markdown(text)
+    with tabs[2]:
+        title = ctx.scenarios[scenario_id].title if scenario_id in ctx.scenarios else "A real conversation"
+        bundle = export.ExportBundle(title=title, turns=[(x.speaker, x.text) for x in lines], report=report,
+                                     scenario_id=scenario_id or "conversation")  # fmt: skip
+        debrief_page.render_downloads(bundle, key="evaluate")

@@ -1,0 +1,172 @@
+"""Trainee progress page: join a cohort, assignments, history, per-mistake trends, what to practise next.
+
+Mounted by app.py as `render(ctx: Ctx) -> None`. `join_form(ctx)` and `assignments_box(ctx)` are also meant
+for the start page. Everything shown comes from `ctx.trainee_id`'s own sessions (the store enforces it).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import streamlit as st
+
+from trainer import cohorts
+from trainer.progress import Progress, trainee_progress
+from trainer.store import StoreError
+from trainer.ui import components as ui
+from trainer.ui.cohort_charts import trend_chart
+from trainer.ui.context import Ctx
+
+log = logging.getLogger(__name__)
+
+BRIEFING = "briefing_scenario_id"  # the practice page opens this scenario's brief
+DEBRIEF_ID = "debrief_session_id"  # the debrief page shows this session
+SHORT = {
+    "power_vs_leverage": "power vs leverage",
+    "urgency_signal": "urgency",
+    "weak_alternative": "alternative",
+    "unified_actor": "single actor",
+    "process_concession": "process",
+}
+OUTCOME = {"open": "in progress", "agreed": "deal", "walked_away": "walked away", "ended": "ended"}
+
+
+def render(ctx: Ctx) -> None:
+    """The whole page."""
+    st.title("My progress")
+    if ctx.trainee_id is None:
+        st.info("Start a practice session first; your progress appears here.")
+        return
+    join_form(ctx)
+    assignments_box(ctx)
+    progress = trainee_progress(ctx.store, ctx.trainee_id, ctx.scenarios)
+    if not progress.history:
+        st.info("No sessions yet. Your history, trends and recommendations appear after your first debrief.")
+        _recommendation(ctx, progress)
+        return
+    _headline(progress)
+    _recommendation(ctx, progress)
+    _trends(progress)
+    _history(ctx, progress)
+
+
+def join_form(ctx: Ctx) -> None:
+    """Join a cohort with a display name and the instructor's code (hidden once joined)."""
+    trainee = ctx.store.get_trainee(ctx.trainee_id)
+    if trainee is None:
+        return
+    if trainee.cohort_id is not None:
+        cohort = ctx.store.get_cohort(trainee.cohort_id)
+        st.caption(
+            f"Cohort: {ui.escape_md(cohort.name) if cohort else '—'} · you appear as {ui.escape_md(trainee.display_name)}"
+        )
+        return
+    with st.expander("Part of a training cohort? Join it"):
+        with st.form("join_cohort"):
+            name = st.text_input("Your name as your instructor should see it", key="join_name")
+            code = st.text_input("Cohort code", placeholder="ABCDE-FGHJK", key="join_code")
+            submitted = st.form_submit_button("Join")
+        if submitted:
+            _join(ctx, name, code)
+
+
+def _join(ctx: Ctx, name: str, code: str) -> None:
+    """Rename and join; errors are shown, not raised."""
+    try:
+        ctx.store.rename_trainee(ctx.trainee_id, name)
+        cohort = cohorts.join(ctx.store, ctx.trainee_id, code)
+    except StoreError as exc:
+        st.error(str(exc))
+        return
+    st.success(f"You joined {ui.escape_md(cohort.name)}.")
+    st.rerun()
+
+
+def assignments_box(ctx: Ctx) -> None:
+    """The cohort's assigned scenarios with due dates and whether this trainee finished them."""
+    items = cohorts.assignments_for_trainee(ctx.store, ctx.trainee_id)
+    if not items:
+        return
+    st.subheader("Assigned to you")
+    for item in items:
+        title = (
+            ctx.scenarios[item.scenario_id].title if item.scenario_id in ctx.scenarios else item.scenario_id
+        )
+        due = f" · due {item.due_date.isoformat()}" if item.due_date else ""
+        state = "✅ done" if item.completed else ("⚠️ overdue" if item.overdue else "to do")
+        left, right = st.columns([5, 1])
+        left.markdown(f"**{ui.escape_md(title)}**{due} · {state}")
+        if item.scenario_id in ctx.scenarios and not item.completed:
+            if right.button("Start", key=f"assigned_{item.scenario_id}"):
+                _open_brief(ctx, item.scenario_id)
+
+
+def _open_brief(ctx: Ctx, scenario_id: str) -> None:
+    """Hand the scenario to the practice page."""
+    st.session_state[BRIEFING] = scenario_id
+    if "practice" in ctx.pages:
+        ctx.go("practice")
+
+
+def _headline(progress: Progress) -> None:
+    """Overall proficiency and the mistakes that keep coming back."""
+    cols = st.columns(2)
+    cols[0].metric(
+        "Proficiency (recent sessions weigh more)",
+        f"{progress.overall:.0f}/100" if progress.overall is not None else "—",
+    )
+    cols[1].metric("Evaluated sessions", sum(1 for h in progress.history if h.evaluated))
+    if progress.persistent:
+        st.warning("Keeps coming back: " + "; ".join(m.title for m in progress.persistent), icon="🔁")
+
+
+def _recommendation(ctx: Ctx, progress: Progress) -> None:
+    """The next scenario to practise, with a button straight to its brief."""
+    rec = progress.recommendation
+    if rec.scenario_id is None or rec.scenario_id not in ctx.scenarios:
+        return
+    st.subheader("Recommended next")
+    st.markdown(f"**{ui.escape_md(ctx.scenarios[rec.scenario_id].title)}**: {ui.escape_md(rec.reason)}")
+    if st.button("Open the brief", key="open_recommended"):
+        _open_brief(ctx, rec.scenario_id)
+
+
+def _trends(progress: Progress) -> None:
+    """Per-mistake trend lines and a table of current proficiency."""
+    st.subheader("Trends per mistake")
+    tried = [m for m in progress.mistakes.values() if m.trend]
+    if tried:
+        st.altair_chart(trend_chart(tried), width="stretch")
+    st.dataframe(
+        [{"mistake": m.title, "proficiency": m.proficiency, "latest": m.latest, "sessions": m.sessions,
+          "persistent": "yes" if m.persistent else ""} for m in progress.mistakes.values()],
+        hide_index=True, width="stretch",
+    )  # fmt: skip
+
+
+def _history(ctx: Ctx, progress: Progress) -> None:
+    """Every session, newest first, with a link to its debrief."""
+    st.subheader("History")
+    for h in progress.history:
+        title = ctx.scenarios[h.scenario_id].title if h.scenario_id in ctx.scenarios else h.scenario_id
+        score = f"score {h.overall_score}" if h.overall_score is not None else "not evaluated"
+        left, right = st.columns([5, 1])
+        left.markdown(
+            f"**{ui.escape_md(title)}** · {h.created_at:%Y-%m-%d} · {OUTCOME.get(h.status, h.status)} · {score}"
+            + (_scores_line(h.scores) if h.scores else "")
+        )
+        if right.button("Debrief", key=f"debrief_{h.session_id}"):
+            _open_debrief(ctx, h.session_id)
+
+
+def _scores_line(scores: dict[str, int]) -> str:
+    """Compact per-mistake scores for the history row."""
+    return "  \n" + " · ".join(f"{SHORT.get(m, m)} {s}" for m, s in scores.items())
+
+
+def _open_debrief(ctx: Ctx, session_id: Any) -> None:
+    """Hand the session to the debrief page (which re-checks ownership)."""
+    st.session_state[DEBRIEF_ID] = session_id
+    if "debrief" in ctx.pages:
+        ctx.go("debrief", session=str(session_id))
