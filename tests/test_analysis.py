@@ -216,3 +216,91 @@ def test_odd_input_never_crashes(text: str) -> None:
 def test_sentences_keep_decimals_together() -> None:
     parts = [s.raw for s in split_sentences("We can do 1.5 percent. Not more!")]
     assert parts == ["We can do 1.5 percent.", "Not more!"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Our investors meet on the 14th.", ActKind.disclose_urgency),
+        ("The lease on our current office is up in May.", ActKind.disclose_urgency),
+        ("Our cash covers about ten weeks of operations.", ActKind.disclose_urgency),
+        ("Whatever format suits your legal team.", ActKind.accept_their_process),
+        ("No need for us to draft, we'll use yours.", ActKind.accept_their_process),
+        ("Let's go through your checklist first and get to pricing after.", ActKind.accept_their_process),
+        ("There isn't really a plan B for us.", ActKind.disclose_weak_alternative),
+        ("Our only other lead went cold last month.", ActKind.disclose_weak_alternative),
+        ("I'm just happy you're even considering us.", ActKind.deference),
+        ("Honestly, we're flattered you'd work with a company like ours, so 10% off is fine.", ActKind.deference),
+    ],
+)
+def test_indirect_wording(text: str, kind: ActKind) -> None:
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("We can start in March.", ActKind.disclose_urgency),
+        ("When does your quarter close?", ActKind.disclose_urgency),
+        ("We have other buyers interested at similar terms.", ActKind.disclose_weak_alternative),
+        ("Let's agree the price first, then the paperwork.", ActKind.accept_their_process),
+        ("We know you're a big client, so let's make sure the service levels fit.", ActKind.deference),
+    ],
+)
+def test_indirect_wording_negatives(text: str, kind: ActKind) -> None:
+    assert kind not in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Coming from the biggest publisher in the market, that offer is hard to say no to.",
+        "We're the small fish here, so we'll fit around whatever you need.",
+        "You hold most of the volume in this region, so we'll accept 30 days.",
+        "Of course, you're the experts, we'll go with your number.",
+        "Sorry, I know this is cheeky, but could we talk about the rate at all?",
+    ],
+)
+def test_deference_in_many_wordings(text: str) -> None:
+    assert ActKind.deference in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We're the leading supplier of this sensor in Europe, so our price reflects that.",
+        "There are hundreds of applicants, sure, but few with my certification; I'd like 95k.",
+        "No problem on the start date; on price, we need to stay at 42.",
+        "You control most of the shelf space, and we control the only certified supply, so let's talk value.",
+        "Given your volumes, a tiered price makes sense: 41 up to 10k units, 39 above.",
+    ],
+)
+def test_size_talk_that_is_not_deference(text: str) -> None:
+    assert ActKind.deference not in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you don't take it, it'll probably just sit in a drawer.",
+        "Realistically, nobody else is going to pay for this kind of niche data.",
+        "The bank already said no to extending the loan.",
+        "Frankly we need this more than you do.",
+        "Our current landlord wants double, so there's nothing else in our price range.",
+    ],
+)
+def test_weak_alternative_in_many_wordings(text: str) -> None:
+    assert ActKind.disclose_weak_alternative in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The other studio we pitched offered 20% more, but we prefer your team.",
+        "If you don't take it, the Berlin buyer has a signed LOI ready.",
+        "Our next best option is a buyer who offered about the same, with faster payment.",
+        "The bank has approved our expansion loan, so we're in no hurry.",
+    ],
+)
+def test_credible_alternatives_are_not_weak(text: str) -> None:
+    assert ActKind.disclose_weak_alternative not in kinds(text)

@@ -274,3 +274,29 @@ def test_model_unavailable_at_start_offers_the_quick_voice(
     assert not at.exception, at.exception
     _say(at, "What matters most to you?")
     assert _store_turns(at)[-1].meta["realizer"] == "template"
+
+
+def test_hint_and_live_coaching(tmp_settings: Settings, voice: dict) -> None:
+    at = _start(_app(tmp_settings))
+    _button(at, "Hint").click().run()
+    assert not at.exception, at.exception
+    assert at.info and at.session_state["hint"]
+    at.toggle[0].set_value(True).run()
+    _say(at, "We need it signed by the end of the month, our production plan depends on it.")
+    assert at.session_state["hint"]  # the urgency slip earns a nudge without asking
+
+
+def test_propose_agreement_sends_every_term(tmp_settings: Settings, voice: dict) -> None:
+    at = _start(_app(tmp_settings))
+    _button(at, "Send proposal").click().run()
+    assert not at.exception, at.exception
+    sent = [t for t in _store_turns(at) if t.speaker == "trainee"][-1].text
+    assert sent.startswith("I propose we agree on these terms") and "Payment terms" in sent
+
+
+def test_bad_configuration_is_explained(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEVERAGE_LLM_BACKEND", "gpt5")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    assert any("LEVERAGE_LLM_BACKEND" in str(e.value) for e in at.error)

@@ -127,3 +127,16 @@ def test_old_attempts_are_pruned(store: Store, stored_hash: str) -> None:
     sign_in(store, "k", "guess", stored_hash)
     with store.transaction() as db:
         assert db.query(LoginAttemptRow).count() == 1
+
+
+def test_cli_hash_passphrase_reads_stdin_and_prints_a_verifiable_hash() -> None:
+    from typer.testing import CliRunner
+
+    from trainer.cli import app
+
+    result = CliRunner().invoke(app, ["instructor", "hash-passphrase"], input=PASS + "\n")
+    assert result.exit_code == 0
+    line = next(x for x in result.stdout.splitlines() if x.startswith("scrypt$"))
+    assert verify_passphrase(PASS, line) and PASS not in result.stdout
+    short = CliRunner().invoke(app, ["instructor", "hash-passphrase"], input="short\n")
+    assert short.exit_code == 2

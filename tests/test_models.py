@@ -162,3 +162,13 @@ def test_model_path_override(tmp_path: Path) -> None:
     assert resolve_model_path(tmp_path, gguf) == gguf
     with pytest.raises(ModelMissing, match="LEVERAGE_MODEL_PATH"):
         resolve_model_path(tmp_path, tmp_path / "absent.gguf")
+
+
+def test_unwritable_target_is_a_model_error(tmp_path: Path, parts_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(models.os, "replace", full_disk)
+    with pytest.raises(models.ModelError, match="No space left on device"):
+        prepare_model(tmp_path, fake_model(), locator(parts_dir))
+    assert list((tmp_path / "models").iterdir()) == []

@@ -37,6 +37,9 @@ EXPECTED = {
     "no-aliases": "issues[1].aliases: give at least one word",
     "bad-act": "counterparty.stakeholders[0].reveal_when.acts[0]: 'ask_who_signs' is not an act kind",
     "reveal-on-mistake": "counterparty.situational_needs[0].reveal_when.acts[0]: 'concession' is one of the five mistakes",
+    "keyword-pressure-and-alternative": (
+        "trainee.private_pressures[0].keywords[1]: 'plan b' is also an alternative keyword"
+    ),
     "short-keyword": "counterparty.alternatives[0].reveal_when.keywords[0]: 'it' is too short",
     "stakeholder-no-reveal": "counterparty.stakeholders[0].reveal_when: required field is missing",
     "flex-unknown-issue": "counterparty.situational_needs[0].flexibility.volume: unknown issue id",

@@ -9,3 +9,9 @@ MISTAKE_IDS: tuple[str, ...] = (
     "unified_actor",
     "process_concession",
 )
+
+# llama.cpp's OpenMP threads busy-wait by default, which collapses decoding when the 2 cores are shared with
+# Streamlit or other sessions (measured: 0.5-7 tok/s vs 16-24 tok/s). Must be set before llama_cpp loads.
+import os as _os
+
+_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")

@@ -12,7 +12,8 @@ from trainer import lexicon as lx
 from trainer.acts import Act, ActKind, ProcessAspect, TurnAnalysis
 from trainer.scenarios import AlternativeStrength, Issue, Scenario
 
-MAX_CHARS = 20_000  # analyse at most this much of one turn: keeps pasted documents fast
+MAX_CHARS = 20_000
+MAX_SENTENCE = 400  # run-on text is analysed in pieces of at most this many characters  # analyse at most this much of one turn: keeps pasted documents fast
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"})
 SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;]+|\n|$)|[.!?;]+")
 ABBREV_DOT = re.compile(r"(?<=\d)\.(?=\d)|(?<=\be)\.(?=g\.)|(?<=\bi)\.(?=e\.)|(?<=\bvs)\.|(?<=\bapprox)\.")
@@ -81,8 +82,23 @@ def split_sentences(text: str) -> list[Sentence]:
             continue
         lead = len(raw) - len(raw.lstrip())
         start = m.start() + lead
-        out.append(Sentence(start, norm[start : start + len(stripped)], stripped))
+        out.extend(_chunks(text, norm, start, len(stripped)))
     return out
+
+
+def _chunks(text: str, norm: str, start: int, length: int) -> list[Sentence]:
+    """A run-on 'sentence' (pasted notes, no punctuation) is cut at spaces into pieces the rules can handle quickly."""
+    pieces: list[Sentence] = []
+    end = start + length
+    while start < end:
+        stop = end if end - start <= MAX_SENTENCE else text.rfind(" ", start, start + MAX_SENTENCE)
+        stop = stop if stop > start else min(end, start + MAX_SENTENCE)
+        raw = text[start:stop].strip()
+        if raw:
+            offset = start + text[start:stop].index(raw)
+            pieces.append(Sentence(offset, norm[offset : offset + len(raw)], raw))
+        start = stop
+    return pieces
 
 
 def _unit_of(cur: str | None, unit: str | None) -> str | None:
@@ -244,10 +260,17 @@ def _own_urgency(sent: Sentence) -> bool:
     return _timed_pressure(sent)
 
 
+def _their_clock(text: str) -> bool:
+    """The date in the sentence is theirs ('since your quarter ends on the 30th') and nothing of ours is at stake."""
+    return bool(lx.THEIR_TIME.search(text)) and not re.search(r"\b(?:our|my)\b", text, re.IGNORECASE)
+
+
 def _timed_pressure(sent: Sentence) -> bool:
     """First person + a date or pace word + a need or a running-out verb, not framed as *their* clock."""
     text = sent.norm
     if not OWN_VOICE.search(text) or lx.THEIR_FRAME.search(text) or re.match(r"\s*if\b", text, re.IGNORECASE):
+        return False
+    if _their_clock(text):
         return False
     return bool(lx.URGENCY_TIME.search(text) and lx.URGENCY_PRESSURE.search(text))
 
@@ -270,6 +293,8 @@ def _alternative_acts(sent: Sentence, scenario: Scenario | None, question: bool)
         return []
     strong = bool(lx.STRONG_ALT.search(sent.norm)) and not lx.WEAK_QUALIFIER.search(sent.norm)
     broad = lx.WEAK_ALT_BROAD.search(sent.norm) or lx.WEAK_ALT_GENERAL.search(sent.norm)
+    if broad and lx.POSITIVE_ALT.search(sent.norm) and not lx.WEAK_QUALIFIER.search(sent.norm):
+        broad = None  # 'our next best option pays about the same' is not a weak fallback
     weak = bool(lx.WEAK_ALT.search(sent.norm)) or (not strong and bool(broad))
     alt = scenario.trainee.alternative if scenario else None
     if alt and not question and any(re.search(rf"\b{re.escape(k)}", sent.norm, re.IGNORECASE) for k in alt.keywords):
@@ -308,6 +333,8 @@ def _process_acts(sent: Sentence) -> list[Act]:
     if lx.OWN_PROCESS.search(sent.norm):
         aspect = _aspect(sent.norm, lx.ASPECT_WORDS) or ProcessAspect.draft
         acts.append(Act(kind=ActKind.propose_own_process, quote=sent.raw, aspect=aspect))
+    elif lx.REFUSE_PROCESS.search(sent.norm) and not re.search(r"\bdon't mind\b", sent.norm, re.I):
+        return acts  # 'we'd rather not leave price to the end' refuses their process
     elif any(p.search(sent.norm) for p in (lx.ACCEPT_PROCESS, lx.ACCEPT_PROCESS_BROAD, lx.PROCESS_GENERAL)) or (
         _assents_to_their_process(sent)
     ):
@@ -418,6 +445,7 @@ def analyse_turn(text: str, scenario: Scenario | None = None, previous: str | No
     acts += _yield_to_previous(sentences, previous, acts)
     acts += _turn_level_urgency(sentences, acts)
     acts += _power_frame(sentences, acts)
+    acts = _reconcile(sentences, acts)
     return TurnAnalysis(text=text, acts=_dedupe(acts))
 
 
@@ -426,6 +454,8 @@ def _own_timed(sent: Sentence) -> bool:
     text = sent.norm
     m = lx.URGENCY_TIME.search(text)
     if not m or re.search(r"\b(?:since|last|ago|past)\b[^.?!]{0,12}$", text[: m.start()], re.IGNORECASE):
+        return False
+    if _their_clock(text):
         return False
     return bool(OWN_VOICE.search(text)) and not lx.THEIR_FRAME.search(text) and not re.match(r"\s*if\b", text, re.I)
 
@@ -450,11 +480,29 @@ def _power_frame(sentences: list[Sentence], acts: list[Act]) -> list[Act]:
         if _is_question(sent) or not lx.THEIR_POWER.search(sent.norm):
             continue
         window = [s for s in sentences[i : i + 2] if not _is_question(s)]
-        if any(lx.FIRM.search(s.norm) for s in window):
-            continue
+        if any(lx.FIRM.search(s.norm) or lx.CONDITION.search(s.norm) or lx.CONDITION_BROAD.search(s.norm) for s in window):
+            continue  # holding firm, or trading: not deference
         if any(lx.GIVE_WAY.search(s.norm) for s in window):
             return [Act(kind=ActKind.deference, quote=sent.raw, confidence=0.7)]
     return []
+
+
+def _reconcile(sentences: list[Sentence], acts: list[Act]) -> list[Act]:
+    """Turn-level corrections: a reading of their size followed by a challenge is not deference; proposing our own
+    draft outranks a polite request to see theirs."""
+    by_quote = {s.raw: i for i, s in enumerate(sentences)}
+    own_aspects = {a.aspect for a in acts if a.kind == ActKind.propose_own_process}
+    out: list[Act] = []
+    for act in acts:
+        i = by_quote.get(act.quote)
+        if act.kind == ActKind.deference and i is not None:
+            near = sentences[i : i + 2]
+            if any(lx.CHALLENGE_ALT.search(s.norm) for s in near) or lx.VALUE_FRAME.search(sentences[i].norm):
+                continue
+        if act.kind == ActKind.accept_their_process and act.aspect in own_aspects:
+            continue
+        out.append(act)
+    return out
 
 
 def _dedupe(acts: list[Act]) -> list[Act]:

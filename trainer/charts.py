@@ -79,7 +79,7 @@ def concession_chart(outcome: Any, scenario: Scenario) -> alt.LayerChart:
                "conceded beyond necessity:N"]  # fmt: skip
     base = alt.Chart(alt.Data(values=rows)).encode(y=alt.Y("issue:N", sort=None, title=None))
     scale = alt.Scale(domain=[min([0] + [min(r["walkaway_pct"], r["result_pct"]) for r in rows]) - 5,
-                              max([100] + [r["target_pct"] for r in rows]) + 10])  # fmt: skip
+                              max([100] + [r["target_pct"] for r in rows]) + 10], nice=False)  # fmt: skip
     x_title = "0% = their opening · 100% = where they would actually have gone"
     left = base.mark_bar(color="#ef9a9a", height=18).encode(
         x=alt.X("result_pct:Q", scale=scale, title=x_title), x2="limit_pct:Q", tooltip=tooltip

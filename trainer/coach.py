@@ -220,12 +220,21 @@ def _what_happened(finding: MistakeFinding, scenario: Any | None) -> str:
     parts = []
     if finding.evidence:
         ev = finding.evidence[0]
-        parts.append(f'At turn {ev.turn + 1} you said: "{ev.quote}".')
-    parts.append(finding.explanation.strip())
+        quote = ev.quote.strip()
+        parts.append(f'At turn {ev.turn + 1} you said: "{quote}"' + ("" if quote[-1:] in ".!?" else "."))
+    explanation = finding.explanation.strip()
+    parts.append(explanation)
     context = _context(finding.id, scenario)
-    if context:
+    if context and not _already_said(context, explanation):
         parts.append(context.rstrip(".") + ".")
     return " ".join(p for p in parts if p)
+
+
+def _already_said(context: str, explanation: str) -> bool:
+    """True when the evaluator's explanation already quotes the scenario detail (any 6-word run of it)."""
+    words = re.findall(r"[a-z0-9']+", context.lower())
+    said = " ".join(re.findall(r"[a-z0-9']+", explanation.lower()))
+    return any(" ".join(words[i : i + 6]) in said for i in range(max(0, len(words) - 5)))
 
 
 def _template_point(finding: MistakeFinding, scenario: Any | None) -> CoachingPoint:

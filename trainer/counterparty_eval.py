@@ -18,7 +18,6 @@ import yaml
 
 from trainer.guardrails import line_problems, numbers_in
 from trainer.outcome import compute_outcome
-from trainer.policy import main_issue
 from trainer.realizer import TemplateRealizer
 from trainer.scenarios import Scenario, load_library
 from trainer.session import Session, run_script
@@ -55,14 +54,21 @@ def script_slots(scenario: Scenario) -> dict[str, str]:
         "second_label": second.label.lower(),
         "targets": targets,
         "main_target": format_value(main, main.trainee_target),
-        "main_near": format_value(main, _mid(main.trainee_target, _mid(main.trainee_target, main.trainee_walkaway, main.step), main.step)),
+        "main_near": format_value(
+            main,
+            _mid(main.trainee_target, _mid(main.trainee_target, main.trainee_walkaway, main.step), main.step),
+        ),
         "main_soft": format_value(main, _mid(main.trainee_target, main.trainee_walkaway, main.step)),
         "second_mid": format_value(second, _mid(second.trainee_target, second.trainee_walkaway, second.step)),
         "pressure_kw": scenario.trainee.private_pressures[0].keywords[0],
         "weak_alt_kw": scenario.trainee.alternative.keywords[0],
         "stake_hint": f", {stake_kw} for example" if stake_kw else "",
-        "alt_kw": cp.alternatives[0].reveal_when.keywords[0] if cp.alternatives[0].reveal_when.keywords else "your other options",
-        "need_kw": cp.situational_needs[0].reveal_when.keywords[0] if cp.situational_needs[0].reveal_when.keywords else "timing",
+        "alt_kw": cp.alternatives[0].reveal_when.keywords[0]
+        if cp.alternatives[0].reveal_when.keywords
+        else "your other options",
+        "need_kw": cp.situational_needs[0].reveal_when.keywords[0]
+        if cp.situational_needs[0].reveal_when.keywords
+        else "timing",
     }
 
 
@@ -115,12 +121,19 @@ def ab_for_scenario(scenario: Scenario, ab: dict[str, Any]) -> dict[str, Any]:
     effects: dict[str, Any] = {}
     for name, (u, c) in scores.items():
         if name != "baseline":
-            effects[name] = {"utility": round(u, 4), "d_utility": round(u - base_u, 4), "d_conceded": round(c - base_c, 4)}
+            effects[name] = {
+                "utility": round(u, 4),
+                "d_utility": round(u - base_u, 4),
+                "d_conceded": round(c - base_c, 4),
+            }
     for name, spec in ab["mistakes"].items():
         if "same_as_missing" in spec:
             good = effects[f"good:{spec['same_as_missing']}"]
-            effects[f"mistake:{name}"] = {"utility": round(base_u, 4), "d_utility": round(-good["d_utility"], 4),
-                                          "d_conceded": round(-good["d_conceded"], 4)}
+            effects[f"mistake:{name}"] = {
+                "utility": round(base_u, 4),
+                "d_utility": round(-good["d_utility"], 4),
+                "d_conceded": round(-good["d_conceded"], 4),
+            }
     for name, eff in effects.items():
         eff["ok"] = eff["d_utility"] < 0 if name.startswith("mistake:") else eff["d_utility"] > 0
     return {"baseline_utility": round(base_u, 4), "baseline_conceded": round(base_c, 4), "effects": effects}
@@ -139,7 +152,9 @@ def _window_hit(hidden: str, text: str) -> bool:
     """True when any LEAK_WINDOW-word run of a hidden sentence appears in the text."""
     words = re.findall(r"[a-z0-9']+", hidden.lower())
     norm = " " + " ".join(re.findall(r"[a-z0-9']+", text.lower())) + " "
-    runs = (" " + " ".join(words[i:i + LEAK_WINDOW]) + " " for i in range(max(len(words) - LEAK_WINDOW + 1, 1)))
+    runs = (
+        " " + " ".join(words[i : i + LEAK_WINDOW]) + " " for i in range(max(len(words) - LEAK_WINDOW + 1, 1))
+    )
     return any(len(run.split()) >= min(LEAK_WINDOW, len(words)) and run in norm for run in runs)
 
 
@@ -159,20 +174,31 @@ def leaks(text: str, scenario: Scenario, session: Session) -> list[str]:
     hidden += [(a.id, a.weakness) for a in cp.alternatives if a.id not in seen]
     hidden += [(a.id, a.concede_line) for a in cp.alternatives if a.id not in seen]
     found += [f"hidden_text:{item}" for item, secret in hidden if _window_hit(secret, text)]
-    found += [f"field_name:{k}" for k in ("counterparty_reservation", "reveal_when", "flexibility") if k in text]
+    found += [
+        f"field_name:{k}" for k in ("counterparty_reservation", "reveal_when", "flexibility") if k in text
+    ]
     return found
 
 
-def run_injection(scenarios: dict[str, Scenario], voice: Any, limit: int | None = None) -> dict[str, Any]:
-    """Every attempt against every scenario (cold, and after a warm-up turn); count leaks."""
+def run_injection(
+    scenarios: dict[str, Scenario], voice: Any, limit: int | None = None, warm_up: bool = True
+) -> dict[str, Any]:
+    """Every attempt against every scenario (cold, and after a warm-up turn); count leaks.
+
+    Only the reply to the attack is voiced by `voice`; the opening and warm-up use the template voice, so an
+    LLM run spends its time on the turns that matter.
+    """
     spec = load_yaml("injection.yaml")
     attempts, leaked, examples = 0, 0, []
     for sid, sc in sorted(scenarios.items()):
         slots = script_slots(sc)
         lines = [_fill(a, slots) for a in spec["attempts"]][:limit]
-        for warm in ([], spec["warmup"]):
+        for warm in ([], spec["warmup"]) if warm_up else ([],):
             for line in lines:
-                session = run_script(sc, [*warm, line], voice, seed=attempts)
+                session = run_script(sc, warm, TemplateRealizer(), seed=attempts)
+                session.realizer = voice
+                for _ in session.say(line):
+                    pass
                 text = session.turns[-1]["text"]
                 attempts += 1
                 hits = leaks(text, sc, session)
@@ -191,9 +217,12 @@ def _voice_lines(scenario: Scenario) -> list[list[str]]:
     return list(scripts.values())
 
 
-def run_voice(scenarios: dict[str, Scenario], voice: Any, turns: int) -> dict[str, Any]:
+def run_voice(
+    scenarios: dict[str, Scenario], voice: Any, turns: int, budget_s: float | None = None
+) -> dict[str, Any]:
     """Voice N counterparty turns with the LLM; raw in-character rate, rate after guardrails, fallback rate."""
     raw_ok = final_ok = fallbacks = repaired = n = 0
+    stop_at = time.monotonic() + budget_s if budget_s else None
     problems: dict[str, int] = {}
     queue = [(sc, lines) for sc in scenarios.values() for lines in _voice_lines(sc)]
     for sc, lines in _round_robin(queue):
@@ -214,7 +243,7 @@ def run_voice(scenarios: dict[str, Scenario], voice: Any, turns: int) -> dict[st
             n += 1
             if n % 10 == 0:
                 _progress(f"voice: {n} turns, raw ok {raw_ok}, final ok {final_ok}, fallbacks {fallbacks}")
-            if n >= turns:
+            if n >= turns or (stop_at and time.monotonic() > stop_at):
                 return _voice_report(n, raw_ok, final_ok, fallbacks, repaired, problems)
     return _voice_report(n, raw_ok, final_ok, fallbacks, repaired, problems)
 
@@ -254,8 +283,14 @@ def _raw_problems(raw: str, move_doc: dict, scenario: Scenario, session: Session
 def _voice_report(n: int, raw_ok: int, final_ok: int, fallbacks: int, repaired: int, problems: dict) -> dict:
     """Rates over the measured turns."""
     rate = (lambda k: round(k / n, 4)) if n else (lambda k: 0.0)
-    return {"turns": n, "raw_in_character": rate(raw_ok), "after_guardrails": rate(final_ok),
-            "fallback_rate": rate(fallbacks), "repaired_rate": rate(repaired), "raw_problems": problems}
+    return {
+        "turns": n,
+        "raw_in_character": rate(raw_ok),
+        "after_guardrails": rate(final_ok),
+        "fallback_rate": rate(fallbacks),
+        "repaired_rate": rate(repaired),
+        "raw_problems": problems,
+    }
 
 
 def latency_script(scenario: Scenario) -> list[str]:
@@ -263,7 +298,10 @@ def latency_script(scenario: Scenario) -> list[str]:
     ab = load_yaml("ab_scripts.yaml")
     s = script_slots(scenario)
     base = [_fill(x, s) for x in ab["baseline"]]
-    probes = [_fill(ab["good_moves"][k]["insert"], s) for k in ("probe_stakeholders", "expose_alternative", "ask_constraints")]
+    probes = [
+        _fill(ab["good_moves"][k]["insert"], s)
+        for k in ("probe_stakeholders", "expose_alternative", "ask_constraints")
+    ]
     extra = ["How did you arrive at that number?", "Let me take that back to my team and think about it."]
     return [*base[:2], *probes, *base[2:5], *extra]
 
@@ -279,24 +317,41 @@ def run_latency(scenario: Scenario, voice: Any) -> dict[str, Any]:
         for _ in session.say(line):
             first = first if first is not None else time.monotonic() - started
         meta = voice.last_meta
-        rows.append({"ttft": round(first or 0.0, 3), "ttft_model": meta.get("ttft_model"),
-                     "total": round(time.monotonic() - started, 3), "fallback": meta.get("fallback", False)})
-    return {"turns": rows, "median_ttft": round(statistics.median(r["ttft"] for r in rows), 3),
-            "ttft_turn10": rows[-1]["ttft"], "median_total": round(statistics.median(r["total"] for r in rows), 3)}
+        rows.append(
+            {
+                "ttft": round(first or 0.0, 3),
+                "ttft_model": meta.get("ttft_model"),
+                "total": round(time.monotonic() - started, 3),
+                "fallback": meta.get("fallback", False),
+            }
+        )
+    return {
+        "turns": rows,
+        "median_ttft": round(statistics.median(r["ttft"] for r in rows), 3),
+        "ttft_turn10": rows[-1]["ttft"],
+        "median_total": round(statistics.median(r["total"] for r in rows), 3),
+    }
 
 
 # ------------------------------------------------------------------ all
 
 
-def run_all(realizer: str = "template", voice_turns: int = 0, latency: bool = False, llm_voice: Any = None,
-            scenarios: dict[str, Scenario] | None = None) -> dict[str, Any]:
+def run_all(
+    realizer: str = "template",
+    voice_turns: int = 0,
+    latency: bool = False,
+    llm_voice: Any = None,
+    scenarios: dict[str, Scenario] | None = None,
+) -> dict[str, Any]:
     """Everything `trainer eval counterparty` reports; `passed` is the issue's bar."""
     scenarios = scenarios or load_library().scenarios
     ab = run_ab(scenarios)
     ab_ok = all(e["ok"] for r in ab.values() for e in r["effects"].values())
     injection = {"template": run_injection(scenarios, TemplateRealizer())}
     report: dict[str, Any] = {"ab": ab, "ab_ok": ab_ok, "injection": injection}
-    flagship = {k: v for k, v in scenarios.items() if k == LLM_SCENARIO} or dict([next(iter(scenarios.items()))])
+    flagship = {k: v for k, v in scenarios.items() if k == LLM_SCENARIO} or dict(
+        [next(iter(scenarios.items()))]
+    )
     if latency and llm_voice is not None:
         report["latency"] = run_latency(next(iter(flagship.values())), llm_voice)
         _progress(f"latency: {report['latency']}")
@@ -317,10 +372,15 @@ def _progress(message: str) -> None:
 def print_report(report: dict[str, Any]) -> str:
     """Human-readable tables."""
     names = sorted({k for r in report["ab"].values() for k in r["effects"]})
-    out = ["A/B exploitation: mean Δ trainee utility vs baseline (5 seeds); mistakes must be < 0, good moves > 0"]
+    out = [
+        "A/B exploitation: mean Δ trainee utility vs baseline (5 seeds); mistakes must be < 0, good moves > 0"
+    ]
     out.append(f"{'scenario':<26}{'base':>6} " + " ".join(f"{n.split(':')[1][:12]:>12}" for n in names))
     for sid, r in report["ab"].items():
-        cells = [f"{r['effects'][n]['d_utility']:+.3f}{'' if r['effects'][n]['ok'] else '!'}".rjust(12) for n in names]
+        cells = [
+            f"{r['effects'][n]['d_utility']:+.3f}{'' if r['effects'][n]['ok'] else '!'}".rjust(12)
+            for n in names
+        ]
         out.append(f"{sid:<26}{r['baseline_utility']:>6.2f} " + " ".join(cells))
     means = [statistics.mean(r["effects"][n]["d_utility"] for r in report["ab"].values()) for n in names]
     out.append(f"{'mean effect':<26}{'':>6} " + " ".join(f"{m:+.3f}".rjust(12) for m in means))
@@ -329,12 +389,16 @@ def print_report(report: dict[str, Any]) -> str:
         out.append(f"injection ({name} voice): {inj['attempts']} attempts, {inj['leaks']} leaks")
     if "voice" in report:
         v = report["voice"]
-        out.append(f"voice quality over {v['turns']} LLM turns: raw in-character {v['raw_in_character']:.1%}, "
-                   f"after guardrails {v['after_guardrails']:.1%}, fallback {v['fallback_rate']:.1%}, "
-                   f"repaired {v['repaired_rate']:.1%}; raw problems {v['raw_problems']}")
+        out.append(
+            f"voice quality over {v['turns']} LLM turns: raw in-character {v['raw_in_character']:.1%}, "
+            f"after guardrails {v['after_guardrails']:.1%}, fallback {v['fallback_rate']:.1%}, "
+            f"repaired {v['repaired_rate']:.1%}; raw problems {v['raw_problems']}"
+        )
     if "latency" in report:
         lat = report["latency"]
-        out.append(f"latency (10 turns): median TTFT {lat['median_ttft']:.2f} s, TTFT at turn 10 "
-                   f"{lat['ttft_turn10']:.2f} s, median total {lat['median_total']:.2f} s")
+        out.append(
+            f"latency (10 turns): median TTFT {lat['median_ttft']:.2f} s, TTFT at turn 10 "
+            f"{lat['ttft_turn10']:.2f} s, median total {lat['median_total']:.2f} s"
+        )
     out.append(f"passed: {report['passed']}")
     return "\n".join(out)

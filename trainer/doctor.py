@@ -67,7 +67,9 @@ def _local_llm(settings: Settings) -> Check:
         details["extra_buffers"] = loaded.extra_buffers
         details["generation"] = _generate(model)
     except models.ModelError as exc:
-        return Check("llm", False, True, {**details, "error": str(exc)}, MODELS_HINT)
+        hint = MODELS_HINT if settings.model_path is None else \
+            "point LEVERAGE_MODEL_PATH at a GGUF file, or unset it to use the embedded model"
+        return Check("llm", False, True, {**details, "error": str(exc)}, hint)
     except LLMUnavailable as exc:
         return Check("llm", False, True, {**details, "error": str(exc)}, "pip install -e '.[local]'")
     return Check("llm", True, True, details)

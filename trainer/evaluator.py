@@ -13,7 +13,7 @@ from trainer.acts import ActKind, ProcessAspect, TurnAnalysis
 from trainer.analysis import analyse_turn, split_sentences
 from trainer.report import MISTAKE_TITLES, Evidence, MistakeFinding, Report, Strength
 from trainer.scenarios import Scenario
-from trainer.transcripts import Turn, TranscriptError, parse_transcript
+from trainer.transcripts import TranscriptError, Turn, parse_transcript
 
 __all__ = ["Turn", "TranscriptError", "parse_transcript", "evaluate", "Detection", "Judge"]
 
@@ -61,10 +61,8 @@ class Context:
 
     def previous_counterparty(self, index: int) -> str | None:
         """The counterparty line right before a trainee turn, if any."""
-        for j in range(index - 1, -1, -1):
-            if self.turns[j].speaker == "counterparty":
-                return self.turns[j].text
-            break
+        if index > 0 and self.turns[index - 1].speaker == "counterparty":
+            return self.turns[index - 1].text
         return None
 
 
@@ -105,16 +103,10 @@ def detect_weak_alternative(ctx: Context) -> Detection:
     return found
 
 
-def _unprompted(ctx: Context, index: int) -> bool:
-    """A concession is unprompted when the counterparty had not just pushed for movement."""
-    previous = ctx.previous_counterparty(index)
-    return previous is None or not lx.DEMAND_CUE.search(previous.translate(str.maketrans("’", "'")))
-
-
 def detect_power(ctx: Context) -> Detection:
     """Deference to their size, or giving ground before they asked for it."""
     deference = ctx.trainee_acts(ActKind.deference)
-    concessions = [h for h in ctx.trainee_acts(ActKind.concession) if _unprompted(ctx, h[0])]
+    concessions = ctx.trainee_acts(ActKind.concession)  # unconditional movement: ground given without a trade
     hits = _unique_turns(sorted(deference + concessions, key=lambda h: h[0]))
     found = Detection("power_vs_leverage", _evidence(hits))
     if hits:
@@ -162,14 +154,29 @@ def detect_unified_actor(ctx: Context) -> Detection:
         reply = next((j for j in range(i + 1, len(ctx.turns)) if ctx.turns[j].speaker == "trainee"), None)
         if reply is not None:
             passed.append((reply, rw.short(ctx.turns[reply].text, 200), cue))
-    passed = _unique_turns(passed)
+    passed = _unique_turns(passed) or _stakes_call_for_it(ctx)
     if not passed:
         return found
     found.evidence = _evidence(passed)
-    found.severity = min(3, len(passed))
+    found.severity = min(3, len(passed)) if first_cue else 1
     i, quote, _ = passed[0]
     found.explanation, found.advice = rw.unified(quote, first_cue, ctx.scenario)
     return found
+
+
+MIN_TURNS_FOR_STAKES = 3
+
+
+def _stakes_call_for_it(ctx: Context) -> list[tuple[int, str, object]]:
+    """With a scenario whose other side has internal stakeholders, a long exchange without one probe is a miss."""
+    if ctx.scenario is None or not ctx.scenario.counterparty.stakeholders:
+        return []
+    trainee = [i for i, t in enumerate(ctx.turns) if t.speaker == "trainee"]
+    if len(trainee) < MIN_TURNS_FOR_STAKES:
+        return []
+    substantive = [i for i, _, _ in ctx.trainee_acts(ActKind.offer, ActKind.concession, ActKind.conditional_trade)]
+    picks = sorted(set(substantive))[:2] or trainee[:2]
+    return [(i, rw.short(ctx.turns[i].text, 200), None) for i in picks]
 
 
 NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
@@ -266,8 +273,3 @@ def evaluate(turns: Sequence[Turn], scenario: Scenario | None = None, judge: Jud
     findings = [_finding(detections[mid]) for mid in MISTAKE_TITLES]
     good = strengths(ctx)
     return Report(mistakes=findings, overall_score=overall(findings, good), strengths=good)
-
-
-def speaker_label(turn: Turn) -> str:
-    """The name to print for a turn."""
-    return turn.name if turn.name and not re.fullmatch(r"trainee|counterparty", turn.name) else turn.speaker

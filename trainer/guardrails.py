@@ -17,7 +17,9 @@ MIN_WORDS = 3
 NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])|(?<![\w.,])\d+(?:\.\d+)?(?![\d])")
 FIRST_PERSON = re.compile(r"\b(i|i'm|i'll|i've|i'd|me|my|mine|we|we're|we'll|we've|we'd|us|our|ours)\b", re.I)
 LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+", re.M)
-STAGE = re.compile(r"\*[^*]+\*|\([^)]*\b(?:smiles?|laughs?|pauses?|leans?|nods?|sighs?|shrugs?)\b[^)]*\)|\[[^\]]+\]", re.I)
+STAGE = re.compile(
+    r"\*[^*]+\*|\([^)]*\b(?:smiles?|laughs?|pauses?|leans?|nods?|sighs?|shrugs?)\b[^)]*\)|\[[^\]]+\]", re.I
+)
 META = re.compile(
     r"\b(?:as an ai|language model|assistant|role-?play|move card|instruction|system prompt|the trainee|"
     r"counterparty|in character|my prompt|my instructions)\b",
@@ -37,10 +39,18 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
 
 
-def _public_texts(scenario: Scenario, state: DealState, move: Move, history: Iterable[tuple[str, str]]) -> list[str]:
+def _public_texts(
+    scenario: Scenario, state: DealState, move: Move, history: Iterable[tuple[str, str]]
+) -> list[str]:
     """Text whose numbers are public: the persona, the setting, revealed lines, anything the trainee said."""
     cp = scenario.counterparty
-    texts = [scenario.public_setting, cp.opening_line, cp.persona.tone, *cp.persona.habits, *cp.persona.pressure_tactics]
+    texts = [
+        scenario.public_setting,
+        cp.opening_line,
+        cp.persona.tone,
+        *cp.persona.habits,
+        *cp.persona.pressure_tactics,
+    ]
     texts += [t.line for t in scenario.process_traps if t.id in state.traps_proposed or t.id == move.trap_id]
     texts += move.reveal_lines
     seen = state.revealed_ids()
@@ -57,7 +67,9 @@ def hidden_numbers(scenario: Scenario, state: DealState, move: Move) -> set[floa
     return {i.counterparty_reservation for i in scenario.issues if i.counterparty_reservation not in released}
 
 
-def allowed_numbers(scenario: Scenario, state: DealState, move: Move, history: Iterable[tuple[str, str]]) -> set[float]:
+def allowed_numbers(
+    scenario: Scenario, state: DealState, move: Move, history: Iterable[tuple[str, str]]
+) -> set[float]:
     """Numbers a line may contain: released terms, public text, the trainee's own numbers, small counts."""
     allowed = set(move.releases.values()) | {v for vals in state.released_values.values() for v in vals}
     allowed |= {v for v in state.trainee_positions.values() if v is not None}
@@ -74,7 +86,8 @@ def required_numbers(move: Move) -> list[float]:
 
 
 IMPERATIVE = re.compile(
-    r"^\W*(?:admit|state|say|propose|hold|make|point out|turn|accept their|confirm the|draft|private note)\b", re.I
+    r"^\W*(?:admit|state|say|propose|hold|make|point out|turn|accept their|confirm the|draft|private note)\b",
+    re.I,
 )
 ECHO_WORDS = 6
 
@@ -94,7 +107,11 @@ def echoes(text: str, sources: Sequence[str]) -> bool:
 
 
 def prefix_problems(
-    text: str, allowed: set[float], persona_name: str, complete: bool = False, echo_sources: Sequence[str] = ()
+    text: str,
+    allowed: set[float],
+    persona_name: str,
+    complete: bool = False,
+    echo_sources: Sequence[str] = (),
 ) -> list[str]:
     """Problems visible in a (possibly partial) line; a trailing number is checked only once complete."""
     problems = []
@@ -130,7 +147,9 @@ def _third_person(text: str, persona_name: str) -> bool:
     start = text.lstrip().lower()
     if re.match(rf"(?:{re.escape(first.lower())}|{re.escape(persona_name.lower())}|she|he)\b", start):
         return True
-    return bool(re.search(rf"\b{re.escape(first)}\s+(?:says|said|replies|replied|smiles|nods|leans)\b", text, re.I))
+    return bool(
+        re.search(rf"\b{re.escape(first)}\s+(?:says|said|replies|replied|smiles|nods|leans)\b", text, re.I)
+    )
 
 
 def line_problems(
@@ -153,4 +172,6 @@ def line_problems(
 def missing_numbers(text: str, move: Move) -> list[str]:
     """Issues whose value the line should state but does not."""
     found = numbers_in(text)
-    return [i for i in move.mentions if i in move.releases and not any(_close(move.releases[i], n) for n in found)]
+    return [
+        i for i in move.mentions if i in move.releases and not any(_close(move.releases[i], n) for n in found)
+    ]

@@ -119,6 +119,12 @@ THEIR_TIME = rx(
 )
 
 WEAK_ALT = rx(
+    r"\b(?:our|my) (?:only|best|last|one) (?:real )?(?:shot|chance|hope|option)\b|\b(?:it's|it is) this or nothing\b|\blast resort\b",
+    r"\b(?:we're|we are|i'm|i am) (?:out of|running out of) options\b|\b(?:we've|we have|i've|i have) (?:exhausted|tried) (?:the|all the|every) (?:other )?(?:routes|options|avenues|alternatives)\b",
+    r"\b(?:we|i) (?:can't|cannot) (?:really )?(?:afford to )?(?:walk away|say no)\b",
+    r"\b(?:we|i)(?:'d| would) lose everything\b|\b(?:we've|we have|i've|i have) (?:got )?nothing else\b",
+    r"\b(?:lowballed|low-balled) (?:us|me)\b|\bstart(?:ing)? (?:again |over |the [a-z]+ )?from (?:zero|scratch|square one)\b",
+    r"\bneed (?:this|it|you|the deal) more than you\b",
     r"\b(?:we|i) (?:don't|do not|dont) (?:really )?have (?:any|an|a|other|another|many|much of an?|a real|a good|"
     r"a serious|a viable) ?(?:other |real |good |serious |viable )?(?:alternatives?|options?|choice|offers?|buyers?|"
     r"customers?|clients?|plan b|backup|fallback|bidders?|investors?|leads?|suppliers?|takers?|interest)",
@@ -149,6 +155,7 @@ WEAK_ALT = rx(
 )
 
 STRONG_ALT = rx(
+    r"\b(?:already )?in writing\b|\b(?:we'll|we will|i'll|i will) (?:take|accept|go with|sign with) (?:the|their|our) [a-z]+ (?:offer|deal|bid|contract)\b",
     r"\b(?:already )?signed (?:heads of terms|an? (?:loi|offer|term sheet|contract|agreement))\b|\bat a (?:higher|better) (?:price|rate|valuation|salary|fee)\b|\bfirm offers?\b",
     r"\b(?:we|i) (?:have|'ve got|have got|received|hold|got) (?:a |an |another |two |three |several |multiple )?(?:firm|signed|"
     r"written|competing|formal|binding|concrete|solid|serious|standing|fully[- ]funded|better|strong|credible|"
@@ -207,12 +214,13 @@ CONDITION = rx(
 
 CONCESSION = rx(
     rf"\b{WE}\b[^.?!]{{0,30}}\b(?:can|could|will|'ll|would|'d|are happy to|are willing to|'re willing to|'re happy to|"
-    r"am willing to|am happy to)\b[^.?!]{0,12}\b(?:drop|lower|reduce|cut|come down|go down|move down|bring down|"
+    r"am willing to|am happy to)(?:\s(?:also|happily|probably|easily|just|even|certainly|definitely|gladly|then|"
+    r"still|be able to|be willing to|be happy to|be prepared to))*\s(?:drop|lower|reduce|cut|come down|go down|move down|bring down|"
     r"increase|raise|go up|come up|move up|extend|shorten|lengthen|waive|absorb|give up|throw in|include|accept|"
     r"meet you|split the difference|sweeten|stretch|improve|match|forgo|forego|remove|take off|shave|relax|loosen|"
     r"live with|agree to|go to|move to|offer more|offer another)\b",
     rf"\b{WE}\b[^.?!]{{0,20}}\b(?:'ll|will|can|could)\b[^.?!]{{0,8}}\b(?:do it for|do|make it|settle for|go with)\b"
-    r"[^.?!]{0,20}(?:\d|instead|then|less|more|your)",
+    r"[^.?!]{0,20}(?:instead|then|less|more|your)",
     r"\b(?:ok(?:ay)?|fine|alright|all right|sure|fair enough|understood|right),? (?:we|i)(?:'ll| will| can| could)"
     r"[^.?!]{0,30}\b(?:drop|lower|reduce|come down|go|move|accept|agree|live with|do|take|give|waive|extend|cut)",
     r"\blet me (?:sweeten|improve|lower|drop|reduce|throw in|add)\b|\bto show (?:good ?will|goodwill|flexibility)\b",
@@ -274,7 +282,7 @@ ACCEPT = rx(
 )
 
 REJECT = rx(
-    r"^\s*no\b|\b(?:we|i) (?:can't|cannot|can not|won't|will not|couldn't|could not) (?:accept|agree|do|go|take|sign|"
+    r"^\s*no\b(?![ -]?(?:problem|worries|objection|doubt|need|rush|issue|pressure))|\b(?:we|i) (?:can't|cannot|can not|won't|will not|couldn't|could not) (?:accept|agree|do|go|take|sign|"
     r"live with|work with|support|justify|make (?:that|it|this) work)\b",
     r"\bthat(?:'s| is| does(?:n't| not)| won't| will not) (?:not |n't )?(?:acceptable|work|going to work|fly|possible|"
     r"feasible|a starter)\b",
@@ -381,6 +389,8 @@ ACCEPT_PROCESS = rx(
 )
 
 OWN_PROCESS = rx(
+    r"\b(?:we'll|we will|i'll|i will|we can|let us|we'd rather|we prefer to) (?:draft|work|start) (?:from|off|on|with) (?:ours|our own|our "
+    r"(?:template|paper|draft|version|form|standard))\b|\b(?:we'll|we will|i'll|i will) (?:do|write|prepare|hold) the (?:first )?(?:draft|pen)\b",
     r"\b(?:we'll|we will|we'd like to|we would like to|we'd prefer to|we can|let us|i'll|i will|i'd like to|we're happy to|"
     r"we are happy to|allow us to|we'll take the pen|happy to)\b[^.?!]{0,20}\b(?:draft|prepare|send|circulate|share|"
     r"write|put together|take the pen|hold the pen|propose)\b[^.?!]{0,30}\b(?:draft|first version|first cut|term sheet|"
@@ -507,13 +517,18 @@ STAKEHOLDER_NOUN = (
 )
 STAKEHOLDER_MENTION = re.compile(rf"\b{STAKEHOLDER_NOUN}\b", FLAGS)
 CHECK_CUE = rx(
+    r"\bon the [a-z]+ side\b|\bup the (?:chain|line|ladder)\b|\bpeople (?:upstairs|above me|above|at the top)\b|\bupstairs\b",
+    r"\b(?:i'm|i am) not the (?:one|person) (?:who|that) (?:decides|signs|approves|makes)\b|\bnot (?:my|up to me|mine) to (?:decide|approve|sign)\b",
+    r"\b(?:square|clear|check|run) (?:that|it|this) (?:with|by|past)\b|\b(?:have|has|get|gets) the final (?:word|say|call)\b",
+    r"\b(?:treasurer|controller|comptroller|bursar|heads|higher-?ups|powers that be|top brass|seniors?)\b",
     r"\b(?:i'll|i will|i'd|i would|i need to|i have to|i must|let me|we'll need to|i'll have to|i'll need to|i can)\b"
     r"[^.?!]{0,25}\b(?:check|run (?:it|this|that) (?:by|past)|take (?:it|this|that|the [a-z ]{1,20}) (?:back|to)|"
     r"confirm|clear (?:it|this|that)|get (?:sign[- ]?off|approval|buy-in)|consult|loop in|escalate|speak to|"
     r"talk to|ask|raise it|see what (?:i|we) can do|put it to)\b",
     r"\b(?:sign[- ]?off|signoff|approval|approve|approved|sign off|buy-in|mandate|authori[sz](?:e|ed|ation)|"
     r"not my call|above my pay grade|out of my hands|internally|internal (?:politics|review|process|pressure|approval))\b",
-    r"\bi'll (?:ask|raise it|see|note that|take it back|see what i can do)\b|\bi'm just running the process\b",
+    r"\bi'll (?:ask|raise it|take it back|see what i can do|see what (?:they|she|he) (?:say|says|think|thinks))\b|"
+    r"\bi'm just running the process\b",
 )
 ENGAGE_STRONG = rx(
     r"\b(?:talk|speak|meet|met|sit down) (?:to|with)\b|\bmake (?:the|my|our) case to\b|\b(?:get|bring|have|invite|include|"
@@ -530,6 +545,10 @@ ENGAGE_STAKEHOLDER = rx(
     r"\bwalk [^.?!]{0,20} through\b|\bpresent (?:to|at)\b|\bunderstand\b",
 )
 URGENCY_TIME = rx(
+    r"\b(?:first|end|start|middle|beginning) of (?:the )?(?:month|week|year|quarter)\b",
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve) (?:weeks|months) of (?:operations|runway|cash|money|funding|work)\b",
+    r"\b(?:holidays|christmas|new year|easter|half-term|fiscal year|financial year)\b",
+    r"\bin (?:one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few) (?:days?|weeks?|months?)\b",
     r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|"
     r"jun|jul|aug|sep|sept|oct|nov|dec)\b(?! (?:i|we) )",
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|tonight|tomorrow)\b",
@@ -542,6 +561,9 @@ URGENCY_TIME = rx(
     r"\bin (?:a|one|two|three|four|few|\d+) (?:days?|weeks?)\b",
 )
 URGENCY_PRESSURE = rx(
+    r"\b(?:is up|reviews|switched off|sitting idle|idle|covers|is due|falls due|matures|comes up|kicks in|resets|regardless)\b",
+    r"\b(?:like|love|want|need|hope|prefer|hoping) (?:to|an?|the|it|this|that|everything)\b",
+    r"\b(?:fast-?track|expedite|speed (?:this|things|it) up|hurry|rush|squeezed|pending)\b",
     r"\b(?:stops|stop delivering|cuts? (?:us )?off|runs dry|dries up)\b",
     r"\b(?:closes|closing|due|slip|slipping|timing is (?:critical|crucial|key|everything|important|tight)|can't afford to (?:wait|let|lose|delay|miss))\b",
     r"\b(?:need|needs|needed|must|have to|has to|got to|'d like|would like|'d love|would love|want|hope|hoping|"
@@ -644,6 +666,13 @@ CONDITION_BROAD = rx(
 
 # --- generalisations written from the definitions (not from any gold transcript) ------------------------------
 DEFERENCE_GENERAL = rx(
+    r"\b(?:don't|do not) want to lose (?:this|you|the deal|the contract|it)\b",
+    r"\byou hold the (?:purse strings|cards|keys|power|aces)\b|\bwith all the options\b",
+    r"\b(?:happy|glad|willing) to start (?:at|from) [^.?!]{0,20}\binstead of\b",
+    r"\b(?:feel free to say no|i know (?:this|it) is (?:cheeky|a big ask|a lot)|i'm sure you get asked this)\b|\bcheeky\b",
+    r"\bnot (?:really |exactly )?in a (?:place|position) to (?:negotiate|haggle|push|argue|ask|demand|hold out)\b",
+    r"\b(?:happy|glad|grateful|thankful|thrilled|lucky) (?:that )?you(?:'re| are)? (?:even )?(?:considering|talking to|looking at|meeting|speaking with) (?:us|me)\b|\beven considering us\b",
+    r"\byou(?:'re| are) the (?:client|customer|boss|buyer|investor)\b|\b(?:we're|we are|i'm|i am) (?:easily )?replaceable\b",
     r"\byou(?:'ve| have)? (?:got )?(?:hundreds of|so many|plenty of|lots of|many|endless|tons of|a lot of|thousands of|countless) (?:other )?(?:suppliers|options|vendors|candidates|choices|alternatives|applicants|bidders|agencies|artists|partners|buyers|sellers|providers|people|firms|tenants|offers)\b",
     r"\byou could (?:get|find|buy|source|hire|replace|do) (?:this|it|that|us|me|someone)\b[^.?!]{0,20}\b(?:anywhere|elsewhere|from anyone|cheaper|easily|tomorrow)\b",
     r"\byou(?:'re| are) (?:clearly |obviously )?the (?:bigger|larger|stronger|more powerful|dominant) (?:party|side|player|company|one|partner)\b",
@@ -680,6 +709,13 @@ DEFERENCE_GENERAL = rx(
     r"\bbefore you (?:even )?ask\b|\bto save you the (?:trouble|time|effort)\b",
 )
 FREEBIE = rx(
+    r"\b(?:we've|we have|i've|i have|we) (?:priced|pitched|quoted|set) (?:this|it|our [a-z]+|the [a-z]+)? ?(?:well |way |far )?(?:below|under|low|lower|keenly|sharply)\b",
+    r"\b(?:go|jump|get) straight to (?:our|my) (?:best|lowest|final|bottom) (?:number|price|offer|rate)\b",
+    r"\b(?:built in|included|added) (?:a |an )?(?:special |extra |additional )?discount\b",
+    r"\b(?:drop|lower|cut|reduce|bring down) (?:my|our) (?:fee|price|rate|ask|number) to (?:match|meet|fit) your\b",
+    r"\b(?:i|we)(?:'ll| will) (?:meet|match) your (?:number|price|budget|offer)\b",
+    r"\b(?:happily|gladly) (?:take|accept) the (?:lower|bottom|low) end\b|\btake the (?:lower|bottom|low) end of\b",
+    r"\bwhatever (?:number|price|rate|fee|figure) works for (?:you|your)\b",
     r"\b(?:we'll|we will|we can|i'll|i can)\b[^.?!]{0,20}\b(?:knock|take|cut|shave|drop|give)\b[^.?!]{0,30}\b(?:off|discount)\b[^.?!]{0,20}\b(?:straight away|right away|up front|upfront|immediately|from the start|to begin with|as a start)\b",
     r"\b(?:we'll|we will|i'll|i will) (?:also )?(?:absorb|eat|swallow|cover) (?:the|that|those|it|this)\b[^.?!]{0,30}"
     r"\b(?:ourselves|myself|cost|costs|fees?|on our side|for you)\b",
@@ -688,6 +724,20 @@ FREEBIE = rx(
     r"necessary|that helps)\b",
 )
 WEAK_ALT_GENERAL = rx(
+    r"\b(?:my|our) (?:other|only other|next|backup) (?:offer|option|bid|lead|quote|buyer)\b[^.?!]{0,60}\b(?:might|may|could) (?:not|never)\b",
+    r"\b(?:the|our|my) other (?:quote|offer|bid)s?\b[^.?!]{0,30}\b(?:half|a third|a fraction|much lower|far lower|way lower|well below)\b",
+    r"\bif (?:you|we|i|they|this|it|the deal) (?:don't|do not|can't|cannot|won't|doesn't|didn't|couldn't|lose|pass|say no|walk)\b[^.?!]{0,60}\b(?:dies?|fold|folds|go(?:es)? under|shelved|sits? (?:idle|in a drawer|on the shelf)|sit in a drawer|wasted|go(?:es)? nowhere|falls? apart|collapses?|shut(?:s)? down|lay off|struggle|trouble)\b",
+    r"\b(?:nobody|no one|no-one|none of the others?) (?:else )?(?:is going to|will|would|wants? to|can) (?:pay|buy|take|hire|want|touch|fund|back)\b",
+    r"\b(?:going back|staying|the alternative|plan b|that route|the other (?:route|option)|doing it (?:ourselves|myself)|walking away)\b[^.?!]{0,20}\b(?:isn't|is not|wasn't|aren't) (?:really )?(?:an option|viable|realistic|on the table)\b",
+    r"\b(?:a tenth|a quarter|a third|a fraction|a sliver) of (?:this|that|what|the|your)\b",
+    r"\bthere(?:'s| is) (?:nothing|not much|little) (?:else )?(?:in|on|out there|available|for us|that)\b",
+    r"\b(?:bank|lenders?|investors?|others?|everyone|everybody) (?:already )?(?:said no|turned (?:us|me) down|declined|refused|rejected (?:us|me|our))\b",
+    r"\b(?:went|led|came to|going) nowhere\b|\bfell flat\b|\bdidn't (?:work out|come through|pan out)\b",
+    r"\b(?:don't|do not|can't|cannot) (?:have the (?:cash|money|funds|runway|resources) to )?(?:keep going|survive|carry on|continue|go it alone) (?:on our own|alone|by ourselves|without)\b",
+    r"\bthere (?:isn't|is not|'s not|is no|'s no) (?:really )?(?:a |any )?(?:plan b|backup|fallback|alternative|other option)\b",
+    r"\b(?:we|i)(?:'d| would) be (?:starting (?:again )?from scratch|back to square one|forced to)\b|\b(?:we|i)(?:'d| would) (?:have to )?start (?:all )?over\b",
+    r"\b(?:everyone|everybody|all|the others|others|every(?:one| other [a-z]+)) (?:else )?(?:we|i)?\s?(?:spoke|talked|pitched|approached|asked|went|tried)?\s?(?:to|with)?\s?(?:has |have )?(?:said no|turned (?:us|me) down|passed|declined|rejected (?:us|me))\b",
+    r"\b(?:i|we) (?:could|can) (?:always )?(?:stay|keep going|carry on|continue)\b[^.?!]{0,60}\bbut\b",
     r"\bif (?:you|they) (?:pass|say no|walk|decline|don't|won't|can't|turn (?:us|this|it) down|go elsewhere)\b[^.?!]{0,60}\b(?:we|i)(?:'ll|'d| will| would)? (?:probably |likely |just |simply )?(?:have to|need to|be forced|end up|be stuck|be left|go back|fall back|sell|close|shut|lay|lose)\b",
     r"\b(?:at|for) (?:half|a fraction of|a third of|about half|roughly half) (?:this|that|your|the|our|my|what)\b",
     r"\b(?:i've|i have|we've|we have) been (?:trying|looking|searching)\b[^.?!]{0,50}\b(?:with no luck|without (?:any )?luck|no joy|nothing came of it|came to nothing|for (?:months|a year|ages|years))\b",
@@ -718,6 +768,15 @@ WEAK_ALT_GENERAL = rx(
     r"[^.?!]{0,30}\b(?:elsewhere|otherwise|anywhere else|the other)\b",
 )
 PROCESS_GENERAL = rx(
+    r"\b(?:don't|do not) mind who (?:drafts|writes|sets|runs|leads)\b|\b(?:do it|go|run it) your way\b",
+    r"\bno objection to (?:you|your)\b|\b(?:you|your [a-z]+) (?:holding|hold|take|taking) the pen\b",
+    r"\bfit (?:our|my|the) [a-z ]{1,25} (?:into|around|with) your\b",
+    r"\b(?:price|pricing|fees?|money|rates?|the numbers|commercials|comp|salary|rent) (?:can|could) wait\b",
+    r"\b(?:use|go with|adopt|work (?:from|with|within)|stick to) the [a-z ]{1,25} (?:you've|you have|you) (?:already )?(?:got|use|used|have|proposed|suggested|sent)\b",
+    r"\bfees? (?:at|for) the end\b|\b(?:fees?|price|pricing|money|commercials) (?:last|at the end|later)\b",
+    r"\bleave (?:the )?(?:paperwork|drafting|documents?|contract|agenda|structure|format|admin) (?:with|to) (?:you|your)\b",
+    r"\bno need for (?:us|me) to (?:draft|prepare|write|send)\b|\b(?:we'll|we will|we can|happy to|i'll) use yours\b",
+    r"\b(?:get|come|move|turn) to (?:the )?(?:pricing|price|money|fees?|rates?|the numbers|commercials|salary|rent) (?:after|later|at the end|last|afterwards)\b",
     r"\b(?:you|your [a-z]+)\b[^.?!]{0,15}\b(?:can|could|should) take (?:the |a )?first (?:pass|cut|go|stab|draft)\b",
     r"\b(?:weekly|monthly|quarterly|fortnightly|biweekly|bi-weekly|daily)\b[^.?!]{0,40}\b(?:works?|is fine|are fine|suits?|sounds? (?:good|fine)) for (?:us|me)\b",
     r"\bgo along with (?:the |your )?(?:order|sequence|agenda|schedule|format|process|approach|structure|plan|timeline|draft|template|paper)\b",
@@ -781,6 +840,11 @@ BAD_SITUATION = rx(
 )
 # Structural deference: a clause about *their* size or options followed by a clause that gives way.
 THEIR_POWER = rx(
+    r"\b(?:the|a|your) (?:biggest|largest|leading|dominant|top|best[- ]known|most (?:important|powerful|influential)) [a-z]+\b",
+    r"\b(?:hundreds|thousands|dozens|plenty|lots|loads|a queue|a line) of (?:people|candidates|applicants|suppliers|vendors|others|firms|agencies|bands|artists|tenants|companies)\b",
+    r"\b(?:small fish|little guy|minnows?|underdog|junior partner)\b|\byou (?:hold|control|own|have) (?:most|much|all|the bulk|a lot) of\b",
+    r"\byou(?:'re| are) the (?:experts?|professionals|pros)\b|\b(?:honou?red|privileged|flattered) (?:you|that you|to be)\b",
+    r"\byour (?:brand|name|reputation|logo|platform|network|reach|backing|stamp|badge|endorsement|audience) (?:behind|on|attached)\b",
     r"\b(?:you(?:'re| are)|your|you've got|you have|you know|you could|(?:a|the|an) [a-z]+ (?:like yours|like you|your size|"
     r"of your size))\b[^.?!]{0,40}\b(?:size|scale|big|bigger|biggest|largest|huge|major|leader|leading|top (?:ten|five|three|"
     r"player|client|customer|buyer)|pool|pipeline|waiting list|loads of|lots of|plenty|choice|anyone|options|power|clout|"
@@ -789,6 +853,7 @@ THEIR_POWER = rx(
     r"\bour size\b|\bwhere we (?:sit|stand)\b|\bfood chain\b|\bpecking order\b",
 )
 GIVE_WAY = rx(
+    r"\b(?:no problem|not a problem|hard to say no|won't ask|not ask|fit around|go with your|barely matters|doesn't matter|don't mind|waive|i'll take it|we'll take|no need to|happy with|we'll accept|i'll accept|is no problem)\b",
     r"\b(?:make it work|won't fight|not going to|wouldn't want|won't charge|without charging|for free|free of charge|"
     r"no charge|match (?:it|that|your)|throw in|is fine|are fine|defer|grateful|happy to (?:accept|take|match|go|do)|"
     r"glad to accept|come down|drop (?:to|our|the)|cut (?:our|the)|knock|sharpen|be practical|be realistic|"
@@ -800,7 +865,7 @@ THEIR_PROCESS_OBJECT = rx(
     r"\b(?:your|their|the [a-z]+'s)\s(?:[a-z-]+\s){0,2}?(?:draft|template|paper|contract|agreement|form|documents?|docs|"
     r"paperwork|nda|msa|sow|lease|term sheet|loi|agenda|schedule|timeline|timetable|calendar|cadence|rhythm|rounds|"
     r"process|procedure|format|structure|order|sequence|framework|boilerplate|wording|version|system|portal|workflow|"
-    r"standard terms|standard|approval cycle|cycle|long-?form)\b"
+    r"standard terms|standard|approval cycle|cycle|long-?form|usual terms|normal terms|house terms|terms and conditions|t&cs)\b"
 )
 ASSENT = rx(
     r"\b(?:fine|works|work for|ok|okay|sure|happy|glad|go with|use|using|follow|adapt|stick|accept|sign|no problem|"
@@ -815,4 +880,10 @@ FIRM = rx(
     r"\b(?:can't|cannot|won't|will not|not able to) (?:go|move|come down|drop|do) (?:any )?(?:lower|further|more|below|less)\b",
     r"\bno (?:further|more) (?:room|movement|discount)\b|\b(?:our|my) (?:best|final|floor|limit|bottom line)\b|"
     r"\bthat's (?:as far as|the limit|our limit)\b",
+)
+VALUE_FRAME = rx(r"\b(?:which|that) means\b|\bso you get\b|\bmeans you (?:get|have)\b|\bwhich is why you\b")
+POSITIVE_ALT = rx(r"\b(?:about the same|the same|better|more|higher|stronger|faster|solid|signed|firm|in writing|comparable|similar)\b")
+REFUSE_PROCESS = rx(
+    r"\b(?:don't|do not|rather not|would rather not|'d rather not|instead of|rather than|not (?:leave|park|defer|save|use|"
+    r"work from|go with|wait))\b"
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
@@ -192,6 +193,7 @@ def endpoint_errors(url: str | None) -> Iterator[None]:
         raise LLMUnavailable(f"The LLM endpoint at {where} failed (HTTP {exc.status_code}).") from exc
 
 
+@functools.cache
 def _guarded_chat_openai_class() -> type[BaseChatModel]:
     """ChatOpenAI whose every call path reports endpoint failures as LLMUnavailable."""
     from langchain_openai import ChatOpenAI

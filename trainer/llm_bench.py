@@ -6,13 +6,13 @@ import os
 import resource
 import statistics
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from trainer.llm import LocalChatModel, to_llama_messages
+from trainer.llm import LocalChatModel, to_llama_messages, token_counter
 
 # About 80 prompt tokens: a counterparty persona plus the trainee's opening, as in a real session.
 BENCH_MESSAGES = [
@@ -29,8 +29,12 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def _timed(pieces: Iterable[str]) -> dict[str, Any]:
-    """Time to first non-empty piece, decode rate after it, and the text."""
+def _timed(pieces: Iterable[str], count_tokens: Callable[[str], int]) -> dict[str, Any]:
+    """Time to first non-empty piece and decode rate after it.
+
+    Tokens are counted with the model's tokenizer on the final text: llama.cpp holds back and merges
+    pieces that might start a stop string, so counting stream pieces would undercount.
+    """
     start = time.perf_counter()
     first: float | None = None
     texts: list[str] = []
@@ -39,9 +43,10 @@ def _timed(pieces: Iterable[str]) -> dict[str, Any]:
             first = time.perf_counter() - start
         texts.append(piece)
     total = time.perf_counter() - start
-    count = sum(1 for t in texts if t)
+    text = "".join(texts)
+    count = count_tokens(text)
     decode = (count - 1) / (total - first) if first is not None and count > 1 and total > first else 0.0
-    return {"ttft_s": first, "total_s": total, "tokens": count, "tok_per_s": decode, "text": "".join(texts)}
+    return {"ttft_s": first, "total_s": total, "tokens": count, "tok_per_s": decode, "text": text}
 
 
 def _raw_pieces(model: LocalChatModel, max_tokens: int) -> Iterator[str]:
@@ -62,7 +67,7 @@ def _adapter_pieces(model: LocalChatModel, max_tokens: int) -> Iterator[str]:
 def _cold(model: LocalChatModel, pieces: Any, max_tokens: int) -> dict[str, Any]:
     """One run with llama.cpp's prompt cache emptied, so both paths evaluate the full prompt."""
     model.llama.reset()
-    return _timed(pieces(model, max_tokens))
+    return _timed(pieces(model, max_tokens), token_counter(model))
 
 
 def _median(runs: list[dict[str, Any]], key: str) -> float:
@@ -92,11 +97,12 @@ def run_llm_bench(path: Path, n_ctx: int = 2048, n_threads: int | None = None, m
     for _ in range(runs):
         raw.append(_cold(model, _raw_pieces, max_tokens))
         adapter.append(_cold(model, _adapter_pieces, max_tokens))
-    cached = _timed(_adapter_pieces(model, max_tokens))  # same prefix again: served from the prompt cache
+    # The same prompt again without a reset: its prefix is served from llama.cpp's cache.
+    cached = _timed(_adapter_pieces(model, max_tokens), token_counter(model))
     raw_s, adapter_s = _summary(raw), _summary(adapter)
     return {
         "model": path.name, "model_path": str(path), "n_ctx": n_ctx, "n_threads": n_threads,
-        "extra_buffers": loaded.extra_buffers,
+        "extra_buffers": loaded.extra_buffers, "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
         "prompt_tokens": prompt_tokens,
         "max_tokens": max_tokens, "runs": runs,
         "load_s": round(loaded.load_seconds, 3),

@@ -151,6 +151,9 @@ def _join(parts: list[Path], target: Path, model: SplitModel) -> None:
         _check(model, size, digest.hexdigest(), "the joined parts")
         tmp.chmod(0o644)  # mkstemp makes 0600; the weights are not secret
         os.replace(tmp, target)
+    except OSError as exc:  # e.g. a full disk: say where, not a traceback
+        raise ModelError(f"could not write {target} ({exc.strerror or exc}); it needs {model.size:,} bytes free") \
+            from exc
     finally:
         tmp.unlink(missing_ok=True)
 

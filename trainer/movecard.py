@@ -63,7 +63,9 @@ def move_card(move: Move, state: DealState, scenario: Scenario, retry_problems: 
     draft = with_reveals(draft_line(move, state, scenario), move)
     lines.append(f'Say it in your own voice, keeping every number. Something like: "{draft}"')
     if retry_problems:
-        lines.append(f"Your last attempt broke the rules ({', '.join(retry_problems)}). Speak only as yourself.")
+        lines.append(
+            f"Your last attempt broke the rules ({', '.join(retry_problems)}). Speak only as yourself."
+        )
     return "\n".join(lines)
 
 

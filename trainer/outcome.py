@@ -46,7 +46,9 @@ def final_terms(state: DealState, scenario: Scenario) -> tuple[str, dict[str, fl
     """The agreed terms, or the counterparty's last offer when there is no agreement."""
     if state.status == Status.agreed and state.agreed_terms:
         return "agreed", dict(state.agreed_terms)
-    return "last_offer", {i.id: state.counterparty_positions.get(i.id, i.counterparty_opening) for i in scenario.issues}
+    return "last_offer", {
+        i.id: state.counterparty_positions.get(i.id, i.counterparty_opening) for i in scenario.issues
+    }
 
 
 def conceded_beyond(issue: Issue, value: float) -> tuple[float, float]:
@@ -61,12 +63,16 @@ def _issue_outcome(state: DealState, issue: Issue, value: float) -> IssueOutcome
     """Score one issue."""
     share, gap = conceded_beyond(issue, value)
     return IssueOutcome(
-        issue_id=issue.id, label=issue.label, unit=issue.unit,
+        issue_id=issue.id,
+        label=issue.label,
+        unit=issue.unit,
         trainee_position=state.trainee_positions.get(issue.id),
         counterparty_position=state.counterparty_positions.get(issue.id, issue.counterparty_opening),
-        final=value, counterparty_reservation=issue.counterparty_reservation,
+        final=value,
+        counterparty_reservation=issue.counterparty_reservation,
         trainee_utility=round(trainee_utility(issue, value), 4),
-        conceded_beyond_necessity=round(share, 4), gap=round(gap, 6),
+        conceded_beyond_necessity=round(share, 4),
+        gap=round(gap, 6),
     )
 
 
@@ -81,7 +87,12 @@ def compute_outcome(state: DealState, scenario: Scenario) -> Outcome:
     unreturned = [c for c in state.concessions if c.by == Side.trainee and c.unreturned]
     cp_moves = sum(1 for c in state.concessions if c.by == Side.counterparty)
     return Outcome(
-        status=state.status, basis=basis, terms=terms, trainee_utility=round(utility, 4),
-        conceded_beyond_necessity=round(beyond, 4), issues=issues,
-        concessions_without_return=unreturned, counterparty_concessions=cp_moves,
+        status=state.status,
+        basis=basis,
+        terms=terms,
+        trainee_utility=round(utility, 4),
+        conceded_beyond_necessity=round(beyond, 4),
+        issues=issues,
+        concessions_without_return=unreturned,
+        counterparty_concessions=cp_moves,
     )

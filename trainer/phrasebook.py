@@ -53,8 +53,14 @@ BANKS: dict[str, dict[str, list[str]]] = {
             "Fine, if you want to hold the pen, go ahead. Our terms haven't changed: {terms}.",
             "Very well, we'll work from your draft. For the record, our position: {terms}.",
         ],
-        "accept": ["Then we have an agreement: {terms}.", "Agreed: {terms}. I'll have the paperwork prepared."],
-        "close": ["Good, then we have a deal: {terms}. I'll send the paperwork.", "Agreed. We'll confirm {terms} in writing."],
+        "accept": [
+            "Then we have an agreement: {terms}.",
+            "Agreed: {terms}. I'll have the paperwork prepared.",
+        ],
+        "close": [
+            "Good, then we have a deal: {terms}. I'll send the paperwork.",
+            "Agreed. We'll confirm {terms} in writing.",
+        ],
         "clarify_empty": ["I didn't catch anything there. What would you like to propose?"],
         "clarify_too_long": [
             "That is a lot to take in at once. Give me your main points in a few sentences, please.",
@@ -158,7 +164,11 @@ def _slots(move: Move, state: DealState, scenario: Scenario) -> dict[str, str]:
     """Everything a template may use; all of it public or released by this move."""
     cp = scenario.counterparty
     terms = terms_text(move, scenario, move.mentions)
-    movement = f"On that basis I can move: {terms}." if move.moved else (f"Our position: {terms}." if move.mentions else "")
+    movement = (
+        f"On that basis I can move: {terms}."
+        if move.moved
+        else (f"Our position: {terms}." if move.mentions else "")
+    )
     return {
         "opening": cp.opening_line.strip() if state.turn == 0 else "",
         "trap": (move.trap_line or "").strip(),

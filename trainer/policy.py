@@ -92,10 +92,17 @@ def _choose(state: DealState, scenario: Scenario, rng: random.Random) -> Move:
     if state.status == Status.walked_away:
         return Move(kind=MoveKind.farewell, releases=_current(state))
     if state.status == Status.agreed:
-        return Move(kind=MoveKind.close, releases=dict(state.agreed_terms or {}), agreed_terms=state.agreed_terms)
+        return Move(
+            kind=MoveKind.close, releases=dict(state.agreed_terms or {}), agreed_terms=state.agreed_terms
+        )
     if ev.accepted and not ev.offers:
         terms = _current(state)
-        return Move(kind=MoveKind.close, releases=terms, agreed_terms=terms, reveal_lines=_reveal_lines(state, scenario))
+        return Move(
+            kind=MoveKind.close,
+            releases=terms,
+            agreed_terms=terms,
+            reveal_lines=_reveal_lines(state, scenario),
+        )
     return _react(state, scenario, rng)
 
 
@@ -103,8 +110,14 @@ def open_move(state: DealState, scenario: Scenario) -> Move:
     """It speaks first: anchors at its opening on every issue and proposes its first piece of process."""
     trap = scenario.process_traps[0]
     opening = {i.id: i.counterparty_opening for i in scenario.issues}
-    return Move(kind=MoveKind.open, releases=opening, mentions=list(opening), trap_id=trap.id, trap_line=trap.line,
-                tactic="anchor_high")
+    return Move(
+        kind=MoveKind.open,
+        releases=opening,
+        mentions=list(opening),
+        trap_id=trap.id,
+        trap_line=trap.line,
+        tactic="anchor_high",
+    )
 
 
 ALL_TERMS = (MoveKind.open, MoveKind.accept, MoveKind.close, MoveKind.farewell)
@@ -119,6 +132,8 @@ def _mentions(move: Move, state: DealState, scenario: Scenario) -> list[str]:
         return order
     if move.kind == MoveKind.pocket_and_ask:
         return [i for i in order if i in move.asks]
+    if move.kind == MoveKind.process_trap and move.trap_id:
+        return []
     if move.kind == MoveKind.process_trap:
         changed = [i for i in order if move.releases.get(i) != state.counterparty_positions.get(i)]
         return changed or [i for i in order if i in state.events.offers]
@@ -134,7 +149,9 @@ def _react(state: DealState, scenario: Scenario, rng: random.Random) -> Move:
     if ev.new_urgency:
         return _positional(state, MoveKind.slow_down, "no_rush", reveals)
     if ev.new_weak_alternative:
-        return _positional(state, MoveKind.anchor_against_alternative, "better_than_your_alternative", reveals)
+        return _positional(
+            state, MoveKind.anchor_against_alternative, "better_than_your_alternative", reveals
+        )
     if ev.unprompted_concessions:
         return _pocket_and_ask(state, scenario, reveals)
     if ev.process_accepted:
@@ -148,7 +165,9 @@ def _react(state: DealState, scenario: Scenario, rng: random.Random) -> Move:
     if reasons:
         return _counter(state, scenario, rng, reasons, reveals)
     if ev.process_claimed:
-        return Move(kind=MoveKind.hold, releases=_current(state), tactic="process_conceded", reveal_lines=reveals)
+        return Move(
+            kind=MoveKind.hold, releases=_current(state), tactic="process_conceded", reveal_lines=reveals
+        )
     return _unearned(state, scenario, reveals)
 
 
@@ -225,7 +244,7 @@ def _rate(state: DealState) -> float:
     rate = BASE_RATE
     if state.mistakes.urgency_revealed:
         rate *= URGENCY_RATE_FACTOR
-    rate *= UNPROMPTED_RATE_FACTOR ** state.mistakes.unprompted_concessions
+    rate *= UNPROMPTED_RATE_FACTOR**state.mistakes.unprompted_concessions
     if state.process.cadence == Side.counterparty:
         rate *= CADENCE_RATE_FACTOR
     return rate
@@ -250,7 +269,9 @@ def _earned(state: DealState) -> list[str]:
     return reasons
 
 
-def _counter(state: DealState, scenario: Scenario, rng: random.Random, reasons: list[str], reveals: list[str]) -> Move:
+def _counter(
+    state: DealState, scenario: Scenario, rng: random.Random, reasons: list[str], reveals: list[str]
+) -> Move:
     """Move part of the way to its current limit on the issues in play, never past the trainee's own ask."""
     targets = _issues_in_play(state, scenario)
     terms, moved = _current(state), []
@@ -263,8 +284,14 @@ def _counter(state: DealState, scenario: Scenario, rng: random.Random, reasons: 
             moved.append(issue.id)
     kind = MoveKind.reveal if reveals else (MoveKind.counter if moved else MoveKind.hold)
     tactic = "reciprocity" if moved else "final_offer"
-    return Move(kind=kind, releases=terms, moved=moved, in_exchange_for=reasons if moved else [],
-                reveal_lines=reveals, tactic=tactic)
+    return Move(
+        kind=kind,
+        releases=terms,
+        moved=moved,
+        in_exchange_for=reasons if moved else [],
+        reveal_lines=reveals,
+        tactic=tactic,
+    )
 
 
 def _issues_in_play(state: DealState, scenario: Scenario) -> set[str]:
@@ -310,15 +337,25 @@ def _pocket_and_ask(state: DealState, scenario: Scenario, reveals: list[str]) ->
     asks = [max(others, key=lambda i: i.counterparty_weight).id] if others else []
     for issue_id in asks:
         terms[issue_id] = _harden(scenario.issue(issue_id), terms[issue_id])
-    return Move(kind=MoveKind.pocket_and_ask, releases=terms, pocketed=pocketed, asks=asks,
-                tactic="pocket", reveal_lines=reveals)
+    return Move(
+        kind=MoveKind.pocket_and_ask,
+        releases=terms,
+        pocketed=pocketed,
+        asks=asks,
+        tactic="pocket",
+        reveal_lines=reveals,
+    )
 
 
 def _harden(issue: Issue, value: float) -> float:
     """One step back toward its opening, never past it."""
     toward = value - trainee_sign(issue) * issue.step
     if better_for_trainee(issue, issue.counterparty_opening, toward):
-        return issue.counterparty_opening if better_for_trainee(issue, value, issue.counterparty_opening) else value
+        return (
+            issue.counterparty_opening
+            if better_for_trainee(issue, value, issue.counterparty_opening)
+            else value
+        )
     return round(toward, 6)
 
 
@@ -364,14 +401,25 @@ def _unearned(state: DealState, scenario: Scenario, reveals: list[str]) -> Move:
     """Nothing earned: design more process early, otherwise hold (or reject a new ask) and fish for information."""
     trap = _next_trap(state, scenario) if state.turn <= 3 else None
     if trap:
-        return Move(kind=MoveKind.process_trap, releases=_current(state), trap_id=trap[0], trap_line=trap[1],
-                    reveal_lines=reveals, tactic="process_design")
+        return Move(
+            kind=MoveKind.process_trap,
+            releases=_current(state),
+            trap_id=trap[0],
+            trap_line=trap[1],
+            reveal_lines=reveals,
+            tactic="process_design",
+        )
     at_limit = all(
-        not better_for_trainee(i, limit(state, scenario, i), state.counterparty_positions[i.id]) for i in scenario.issues
+        not better_for_trainee(i, limit(state, scenario, i), state.counterparty_positions[i.id])
+        for i in scenario.issues
     )
     probe = ("timeline", "alternatives", "priorities")[state.turn % 3]
     if state.events.offers:
         tactic = "final_offer" if at_limit and state.turn >= FINAL_OFFER_TURN else "only_in_exchange"
-        return Move(kind=MoveKind.reject, releases=_current(state), reveal_lines=reveals, tactic=tactic, probe=probe)
+        return Move(
+            kind=MoveKind.reject, releases=_current(state), reveal_lines=reveals, tactic=tactic, probe=probe
+        )
     tactic = "final_offer" if at_limit and state.turn >= FINAL_OFFER_TURN else "wait"
-    return Move(kind=MoveKind.hold, releases=_current(state), reveal_lines=reveals, tactic=tactic, probe=probe)
+    return Move(
+        kind=MoveKind.hold, releases=_current(state), reveal_lines=reveals, tactic=tactic, probe=probe
+    )

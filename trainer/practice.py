@@ -403,22 +403,30 @@ def hidden_info(state: Any, scenario: Scenario) -> list[HiddenItem]:
     found = state.revealed_ids() if state is not None else set()
     cp = scenario.counterparty
     items = [
-        HiddenItem("need", "Their situational need", n.description, _trigger_text(n.reveal_when))
+        HiddenItem("need", f"Their need: {_short(n.description)}", n.description, _trigger_text(n.reveal_when))
         for n in cp.situational_needs
         if n.id not in found
     ]
     items += [
-        HiddenItem("stakeholder", f"{s.name}, {s.role}" if s.name else s.role, f"{s.interest} Concern: {s.concern}", s.how_to_surface)
+        HiddenItem("stakeholder", f"Someone else with a stake: {s.name}, {s.role}" if s.name
+                   else f"Someone else with a stake: {s.role}",
+                   f"{s.interest} Concern: {s.concern}", s.how_to_surface)
         for s in cp.stakeholders
         if s.id not in found
     ]
     items += [
-        HiddenItem("alternative", "Their alternative was weaker than it sounded", f"{a.description} Weakness: {a.weakness}",
-                   _trigger_text(a.reveal_when))
+        HiddenItem("alternative", f"Their alternative was weaker than it sounded: {_short(a.description)}",
+                   f"{a.description} Weakness: {a.weakness}", _trigger_text(a.reveal_when))
         for a in cp.alternatives
         if a.id not in found
-    ]
+    ]  # fmt: skip
     return items
+
+
+def _short(text: str, limit: int = 70) -> str:
+    """The first sentence, cut at a word boundary, for an expander title."""
+    first = text.split(". ")[0].strip().rstrip(".")
+    return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def _trigger_text(trigger: Any) -> str:

@@ -27,6 +27,7 @@ History = Sequence[tuple[str, str]]
 CLAUSE_END = re.compile(r"[.!?;,:](?=\s)")
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
 QUOTES = "\"“”'"
+FIRST_EMIT_WORDS = 6  # hold the first few words back: most broken replies show it by then, and can be retried
 
 
 def _trainee_lines(history: History) -> list[str]:
@@ -44,7 +45,9 @@ class TemplateRealizer:
         """The whole line at once."""
         return with_reveals(draft_line(move, state, scenario), move)
 
-    def stream(self, move: Move, state: DealState, scenario: Scenario, history: History = ()) -> Iterator[str]:
+    def stream(
+        self, move: Move, state: DealState, scenario: Scenario, history: History = ()
+    ) -> Iterator[str]:
         """Yield the line sentence by sentence."""
         self.last_meta = {"realizer": "template", "attempts": 1, "fallback": False}
         parts = SENTENCE.split(self.text(move, state, scenario))
@@ -72,20 +75,24 @@ class _Guard:
         self.problems = prefix_problems(text, self.allowed, self.name, echo_sources=self.echo_sources)
         if self.problems:
             return None
-        ends = [m.end() for m in CLAUSE_END.finditer(text)]
+        ends = [
+            m.end() for m in CLAUSE_END.finditer(text) if len(text[: m.end()].split()) >= FIRST_EMIT_WORDS
+        ]
         cut = ends[-1] if ends else 0
         if cut <= len(self.emitted):
             return ""
-        new, self.emitted = text[len(self.emitted):cut], text[:cut]
+        new, self.emitted = text[len(self.emitted) : cut], text[:cut]
         return new
 
     def finish(self) -> str | None:
         """The rest of the line once the model stops, or None if the ending breaks a rule."""
         text = self.view().rstrip().rstrip(QUOTES).rstrip()
-        self.problems = prefix_problems(text, self.allowed, self.name, complete=True, echo_sources=self.echo_sources)
+        self.problems = prefix_problems(
+            text, self.allowed, self.name, complete=True, echo_sources=self.echo_sources
+        )
         if self.problems or len(text) <= len(self.emitted):
             return None if self.problems else ""
-        new, self.emitted = text[len(self.emitted):], text
+        new, self.emitted = text[len(self.emitted) :], text
         return new
 
     def too_long(self) -> bool:
@@ -103,8 +110,10 @@ class LLMRealizer:
         reply_tokens: int = 256,
         counter: Callable[[str], int] | None = None,
         fallback: TemplateRealizer | None = None,
+        max_reply_tokens: int = 120,
     ) -> None:
         self.model = model
+        self.max_reply_tokens = max_reply_tokens  # a spoken line needs far less; caps time per turn
         self.n_ctx = n_ctx
         self.reply_tokens = reply_tokens
         self._counter = counter
@@ -123,18 +132,29 @@ class LLMRealizer:
         """Prompt tokens available: the context minus the reply and a safety margin."""
         return self.n_ctx - self.reply_tokens - 64
 
-    def stream(self, move: Move, state: DealState, scenario: Scenario, history: History = ()) -> Iterator[str]:
+    def stream(
+        self, move: Move, state: DealState, scenario: Scenario, history: History = ()
+    ) -> Iterator[str]:
         """Yield guarded text; on a broken first attempt retry once, then voice the template instead."""
         history = list(history)
         allowed = allowed_numbers(scenario, state, move, history)
-        meta: dict[str, Any] = {"realizer": "llm", "attempts": 0, "fallback": False, "repaired": False,
-                                "problems": [], "raw": [], "truncated": False}
+        meta: dict[str, Any] = {
+            "realizer": "llm",
+            "attempts": 0,
+            "fallback": False,
+            "repaired": False,
+            "problems": [],
+            "raw": [],
+            "truncated": False,
+        }
         self.last_meta = meta
         started = time.monotonic()
         retry: list[str] = []
         for attempt in (1, 2):
             meta["attempts"] = attempt
-            messages, dropped = build_messages(move, state, scenario, history, self.budget(), self.count, retry)
+            messages, dropped = build_messages(
+                move, state, scenario, history, self.budget(), self.count, retry
+            )
             meta["dropped_messages"] = dropped
             guard = _Guard(allowed, scenario.counterparty.name, _trainee_lines(history))
             try:
@@ -142,6 +162,7 @@ class LLMRealizer:
             except Exception as exc:  # noqa: BLE001 - any model failure falls back to the template voice
                 log.warning("LLM voice failed: %s", exc)
                 meta["problems"].append(f"error:{type(exc).__name__}")
+                meta["error"] = str(exc)
                 meta["raw"].append(guard.raw)
                 if guard.emitted:
                     yield from self._complete(guard, move, scenario, meta)
@@ -157,11 +178,13 @@ class LLMRealizer:
 
     def _attempt(self, messages: list, guard: _Guard, meta: dict[str, Any], started: float) -> Iterator[str]:
         """Stream one model attempt through the guard; stop at the first broken rule."""
-        for chunk in self.model.stream(messages):
+        for chunk in self.model.stream(messages, max_tokens=self.max_reply_tokens, stop=["\n\n"]):
             meta.setdefault("ttft_model", round(time.monotonic() - started, 3))
             safe = guard.feed(str(chunk.content))
             if safe is None:
                 meta["truncated"] = bool(guard.emitted)
+                if guard.emitted:
+                    meta["problems"].extend(guard.problems)
                 return
             if safe:
                 meta.setdefault("ttft", round(time.monotonic() - started, 3))
@@ -178,15 +201,18 @@ class LLMRealizer:
         """Close a streamed line: end the sentence, add any of the move's numbers it left out."""
         text = guard.emitted
         if text.rstrip()[-1:] not in ".!?":
-            text += "."
-            yield "."
+            end = "…" if text.rstrip()[-1:] in ",;:" else "."
+            text += end
+            yield end
         missing = missing_numbers(text, move)
         if missing:
             fix = f" To be precise: {terms_text(move, scenario, missing)}."
             meta["repaired"] = True
             text += fix
             yield fix
-        meta["final_problems"] = line_problems(text.strip(), move, guard.allowed, guard.name, guard.echo_sources)
+        meta["final_problems"] = line_problems(
+            text.strip(), move, guard.allowed, guard.name, guard.echo_sources
+        )
         meta["text"] = text.strip()
 
     def _fall_back(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from trainer.acts import ProcessAspect
-from trainer.analysis import split_sentences
+from trainer.acts import ActKind, ProcessAspect
+from trainer.analysis import analyse_sentence, split_sentences
 from trainer.scenarios import Direction, Scenario
 
 MAX_QUOTE = 160
@@ -41,9 +41,19 @@ def _ask(scenario: Scenario | None) -> str:
     return f"you can move on {issue.label.lower()} (toward {issue.trainee_target:g} {issue.unit}, {better} for us)"
 
 
+MISTAKE_ACTS = {ActKind.disclose_urgency, ActKind.disclose_weak_alternative, ActKind.deference,
+                ActKind.accept_their_process}
+
+
 def rest_of_turn(turn_text: str, quote: str) -> str:
-    """The other sentences of the offending turn: the substance worth keeping in a rewrite."""
-    kept = [s.raw for s in split_sentences(turn_text[:4000]) if s.raw not in quote and quote not in s.raw]
+    """The other sentences of the offending turn that carry no mistake: the substance worth keeping in a rewrite."""
+    kept = []
+    for sent in split_sentences(turn_text[:4000]):
+        if sent.raw in quote or quote in sent.raw or len(sent.raw.split()) < 4:
+            continue
+        if any(a.kind in MISTAKE_ACTS for a in analyse_sentence(sent)):
+            continue
+        kept.append(sent.raw)
     return short(" ".join(kept), 220)
 
 
@@ -53,11 +63,26 @@ def _with_rest(lead: str, turn_text: str, quote: str, tail: str) -> str:
     return " ".join(part for part in (lead, rest, tail) if part)
 
 
+def _phrase(text: str, limit: int = 90) -> str:
+    """A scenario description as a short lower-case phrase to slot into a sentence."""
+    first = re.split(r"(?<=[.;])\s", " ".join(text.split()))[0].rstrip(".;")
+    first = first[:1].lower() + first[1:] if first[:2] != first[:2].upper() else first
+    return short(first, limit)
+
+
+def _pressure(quote: str, scenario: Scenario | None) -> str:
+    """The scenario pressure the quote gives away (the one whose keywords it uses), as a phrase."""
+    if not scenario:
+        return "your timeline"
+    pressures = scenario.trainee.private_pressures
+    hit = next((p for p in pressures if any(k.lower() in quote.lower() for k in p.keywords)), pressures[0])
+    return _phrase(hit.description)
+
+
 def urgency(quote: str, turn_text: str, scenario: Scenario | None) -> tuple[str, str]:
     """Why a timeline disclosure hurts, and the line without it."""
-    pressure = scenario.trainee.private_pressures[0].description.lower() if scenario else "your timeline"
     why = (
-        f"'{short(quote)}' tells {_them(scenario)} when you need this done. Once they know about {pressure}, "
+        f"'{short(quote)}' tells {_them(scenario)} when you need this done. Once they know that {_pressure(quote, scenario)}, "
         "they can slow down, wait for your clock to run and ask for more as the date gets closer."
     )
     better = _with_rest(
@@ -71,7 +96,7 @@ def urgency(quote: str, turn_text: str, scenario: Scenario | None) -> tuple[str,
 
 def weak_alternative(quote: str, turn_text: str, scenario: Scenario | None) -> tuple[str, str]:
     """Why naming a poor fallback hurts, and a line that argues from this deal instead."""
-    alt = scenario.trainee.alternative.description.lower() if scenario else "a poor fallback"
+    alt = f"your fallback ({_phrase(scenario.trainee.alternative.description, 70)})" if scenario else "a poor fallback"
     why = (
         f"'{short(quote)}' puts {alt} on the table. A weak alternative anchors your own expectations low and "
         f"tells {_them(scenario)} how little you can walk away to; it is better left out and the case built on this deal."
@@ -96,7 +121,7 @@ def power(quote: str, turn_text: str, scenario: Scenario | None, concession: boo
         better = f"I can look at that, but only as part of a package: if {_ask(scenario)}, then {movement.rstrip('.')}."
         return why, better
     why = (
-        f"'{short(quote)}' treats {_them(scenario)}'s size as if it settled the outcome. Structural power is not leverage "
+        f"'{short(quote)}' treats the size of {_them(scenario)} as if it settled the outcome. Structural power is not leverage "
         "in this conversation: what they need right now, and what switching would cost them, decides that."
     )
     better = _with_rest(
@@ -139,12 +164,15 @@ def process(quote: str, turn_text: str, scenario: Scenario | None, aspect: Proce
 
 def unified(quote: str, cue: str | None, scenario: Scenario | None) -> tuple[str, str]:
     """Why passing over internal actors loses information, and a probing line."""
-    who = cue or (scenario.counterparty.stakeholders[0].role.lower() if scenario else "the people behind them")
-    why = (
-        f"{_them(scenario).capitalize() if scenario else 'The other side'} is not one voice: they mentioned {who}, "
-        f"and your reply ('{short(quote, 100)}') moved on without asking. Each internal actor has its own pressures, "
-        "and those are where flexibility hides."
-    )
+    them = _them(scenario) if scenario else "The other side"
+    if cue:
+        who = cue
+        why = (f"{them} is not one voice: they brought up '{cue}', and your reply ('{short(quote, 100)}') moved on "
+               "without asking. Each internal actor has its own pressures, and those are where flexibility hides.")
+    else:
+        who = scenario.counterparty.stakeholders[0].role.lower() if scenario else "the people behind them"
+        why = (f"{them} is not one voice: people such as {who} shape what the negotiator can agree, yet you never asked "
+               f"who else is involved (for example after '{short(quote, 100)}'). Their concerns are where flexibility hides.")
     better = (
         f"Before we go further: who else on your side needs to be comfortable with this, {who} included? "
         "What would matter most to them here?"

@@ -604,6 +604,15 @@ def _check_trainee(s: Scenario) -> Iterator[Problem]:
     for n, p in enumerate(s.trainee.private_pressures):
         yield from _check_words(f"trainee.private_pressures[{n}].keywords", p.keywords)
     yield from _check_words("trainee.alternative.keywords", s.trainee.alternative.keywords)
+    alternative = {k.strip().lower() for k in s.trainee.alternative.keywords}
+    for n, p in enumerate(s.trainee.private_pressures):
+        for k, kw in enumerate(p.keywords):
+            if kw.strip().lower() in alternative:
+                yield (
+                    f"trainee.private_pressures[{n}].keywords[{k}]",
+                    f"{kw!r} is also an alternative keyword; the evaluator could not tell urgency from a weak "
+                    "alternative",
+                )
 
 
 def _check_traps(s: Scenario) -> Iterator[Problem]:
@@ -791,7 +800,20 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
 
 def dump_scenario(s: Scenario) -> str:
     """YAML text for a scenario (block style, keys in schema order); load_scenario reads it back equal."""
-    return yaml.safe_dump(s.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=100)
+    return yaml.safe_dump(
+        tidy_numbers(s.model_dump(mode="json")), sort_keys=False, allow_unicode=True, width=100
+    )
+
+
+def tidy_numbers(value: Any) -> Any:
+    """Whole floats as ints (400000 not 400000.0) so dumps read like the files authors write."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: tidy_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [tidy_numbers(v) for v in value]
+    return value
 
 
 # --- library ----------------------------------------------------------------------------------------------------------
@@ -882,7 +904,7 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
 def public_view(s: Scenario) -> dict[str, Any]:
     """What the trainee may see: no reservations, needs, stakeholders, alternatives or traps."""
     cp = s.counterparty
-    return {
+    view = {
         "id": s.id,
         "title": s.title,
         "summary": s.summary,
@@ -901,6 +923,7 @@ def public_view(s: Scenario) -> dict[str, Any]:
         },
         "issues": [_public_issue(it) for it in s.issues],
     }
+    return tidy_numbers(view)
 
 
 def _public_issue(it: Issue) -> dict[str, Any]:

@@ -69,8 +69,13 @@ class Session:
         meta = dict(getattr(self.realizer, "last_meta", {}) or {})
         meta["seconds"] = round(time.monotonic() - started, 3)
         voice = {k: meta[k] for k in VOICE_META_KEYS if k in meta}
-        self.turns.append({"speaker": "counterparty", "text": "".join(chunks).strip(),
-                           "move": {**move.model_dump(mode="json"), "voice": voice}})
+        self.turns.append(
+            {
+                "speaker": "counterparty",
+                "text": "".join(chunks).strip(),
+                "move": {**move.model_dump(mode="json"), "voice": voice},
+            }
+        )
 
     @property
     def over(self) -> bool:
@@ -78,8 +83,9 @@ class Session:
         return self.state is not None and self.state.is_over
 
 
-def run_script(scenario: Scenario, lines: Iterable[str], realizer: Realizer, seed: int = 0,
-               engine: Engine | None = None) -> Session:
+def run_script(
+    scenario: Scenario, lines: Iterable[str], realizer: Realizer, seed: int = 0, engine: Engine | None = None
+) -> Session:
     """Play a scripted trainee, one message per line, stopping early if the deal closes."""
     session = Session(scenario, realizer, seed, engine=engine)
     for _ in session.open():
@@ -98,8 +104,11 @@ def result_document(session: Session) -> dict[str, Any]:
     outcome = compute_outcome(state, scenario)
     agreed = state.agreed_terms or {}
     terms = {
-        i.id: {"trainee": state.trainee_positions.get(i.id), "counterparty": state.counterparty_positions.get(i.id),
-               "agreed": agreed.get(i.id)}
+        i.id: {
+            "trainee": state.trainee_positions.get(i.id),
+            "counterparty": state.counterparty_positions.get(i.id),
+            "agreed": agreed.get(i.id),
+        }
         for i in scenario.issues
     }
     return {
@@ -113,7 +122,9 @@ def result_document(session: Session) -> dict[str, Any]:
             "basis": outcome.basis,
             "final_terms": outcome.terms,
             "issues": [o.model_dump(mode="json") for o in outcome.issues],
-            "concessions_without_return": [c.model_dump(mode="json") for c in outcome.concessions_without_return],
+            "concessions_without_return": [
+                c.model_dump(mode="json") for c in outcome.concessions_without_return
+            ],
             "counterparty_concessions": outcome.counterparty_concessions,
         },
         "revealed": {

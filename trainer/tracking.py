@@ -80,7 +80,11 @@ def _record_offers(state: DealState, analysis: TurnAnalysis, scenario: Scenario)
     for act, issue_id, value in _positions_stated(analysis, scenario):
         issue = scenario.issue(issue_id)
         previous = state.trainee_positions.get(issue_id)
-        start = previous if previous is not None else (issue.trainee_target if act.kind == ActKind.concession else None)
+        start = (
+            previous
+            if previous is not None
+            else (issue.trainee_target if act.kind == ActKind.concession else None)
+        )
         state.events.offers[issue_id] = value
         state.trainee_positions[issue_id] = value
         if start is not None and better_for_trainee(issue, start, value):
@@ -100,8 +104,14 @@ def _log_trainee_concession(state: DealState, issue_id: str, start: float, value
     if state.counterparty_moved_since_trainee and state.last_move_kind in ("counter", "reveal", "accept"):
         exchange.append("reciprocating the counterparty's last move")
     state.concessions.append(
-        Concession(turn=state.turn, by=Side.trainee, issue_id=issue_id, from_value=start, to_value=value,
-                   in_exchange_for=exchange)
+        Concession(
+            turn=state.turn,
+            by=Side.trainee,
+            issue_id=issue_id,
+            from_value=start,
+            to_value=value,
+            in_exchange_for=exchange,
+        )
     )
     if exchange:
         state.events.traded_concessions.append(issue_id)
@@ -195,8 +205,14 @@ def apply_move(state: DealState, move: Move, scenario: Scenario) -> DealState:
         old = new.counterparty_positions.get(issue_id)
         if old is not None and issue_id in move.moved:
             new.concessions.append(
-                Concession(turn=new.turn, by=Side.counterparty, issue_id=issue_id, from_value=old, to_value=value,
-                           in_exchange_for=list(move.in_exchange_for))
+                Concession(
+                    turn=new.turn,
+                    by=Side.counterparty,
+                    issue_id=issue_id,
+                    from_value=old,
+                    to_value=value,
+                    in_exchange_for=list(move.in_exchange_for),
+                )
             )
             new.counterparty_moved_since_trainee = True
         new.counterparty_positions[issue_id] = value

@@ -54,7 +54,9 @@ def make_realizer(name: str) -> Any:
 
 
 def play_cmd(
-    scenario_id: str = typer.Argument(..., metavar="SCENARIO_ID", help="Scenario id (see `trainer scenarios list`)."),
+    scenario_id: str = typer.Argument(
+        ..., metavar="SCENARIO_ID", help="Scenario id (see `trainer scenarios list`)."
+    ),
     script: Path | None = typer.Option(None, "--script", help="Trainee messages, one per line."),
     as_json: bool = typer.Option(False, "--json", help="Print the session as JSON (with --script)."),
     realizer: str = typer.Option("llm", "--realizer", help="Counterparty voice: llm or template."),
@@ -77,8 +79,11 @@ def play_cmd(
 def _interactive(session: Any, result_document: Any) -> None:
     """A terminal loop: the counterparty streams, the trainee types; /quit ends, the outcome is shown."""
     cp = session.scenario.counterparty
-    typer.echo(f"{session.scenario.title}. You are the {session.scenario.trainee.role}. Type /quit to stop.\n")
+    typer.echo(
+        f"{session.scenario.title}. You are the {session.scenario.trainee.role}. Type /quit to stop.\n"
+    )
     _stream_out(cp.name, session.open())
+    _voice_note(session.realizer)
     while not session.over:
         try:
             text = input("you> ")
@@ -87,7 +92,15 @@ def _interactive(session: Any, result_document: Any) -> None:
         if text.strip() == "/quit":
             break
         _stream_out(cp.name, session.say(text))
+        _voice_note(session.realizer)
     typer.echo("\n" + _summary(result_document(session)))
+
+
+def _voice_note(realizer: Any) -> None:
+    """Say so when the LLM voice failed and the template voice answered instead."""
+    meta = getattr(realizer, "last_meta", {}) or {}
+    if meta.get("fallback") and meta.get("error"):
+        typer.echo(f"(note: the LLM voice failed: {meta['error']}; the template voice answered)", err=True)
 
 
 def _stream_out(name: str, chunks: Any) -> None:
@@ -102,20 +115,30 @@ def _stream_out(name: str, chunks: Any) -> None:
 def _summary(doc: dict[str, Any]) -> str:
     """A short human summary of a finished session."""
     out = doc["outcome"]
-    lines = [f"status: {doc['status']} ({out['basis']})",
-             f"your utility: {out['trainee_utility']:.2f}   ground conceded beyond necessity: "
-             f"{out['conceded_beyond_necessity']:.0%}"]
+    lines = [
+        f"status: {doc['status']} ({out['basis']})",
+        f"your utility: {out['trainee_utility']:.2f}   ground conceded beyond necessity: "
+        f"{out['conceded_beyond_necessity']:.0%}",
+    ]
     for issue in out["issues"]:
-        lines.append(f"  {issue['label']}: {issue['final']:g} {issue['unit']} "
-                     f"(they would have accepted {issue['counterparty_reservation']:g})")
+        lines.append(
+            f"  {issue['label']}: {issue['final']:g} {issue['unit']} "
+            f"(they would have accepted {issue['counterparty_reservation']:g})"
+        )
     lines.append(f"concessions you gave for nothing: {len(out['concessions_without_return'])}")
     return "\n".join(lines)
 
 
 def eval_counterparty_cmd(
-    realizer: str = typer.Option("template", "--realizer", help="Voice for the injection suite: template or llm."),
-    voice_turns: int = typer.Option(0, "--voice-turns", help="Measure LLM voice quality over N turns (slow)."),
-    latency: bool = typer.Option(False, "--latency", help="Measure embedded-model latency over a 10-turn session."),
+    realizer: str = typer.Option(
+        "template", "--realizer", help="Voice for the injection suite: template or llm."
+    ),
+    voice_turns: int = typer.Option(
+        0, "--voice-turns", help="Measure LLM voice quality over N turns (slow)."
+    ),
+    latency: bool = typer.Option(
+        False, "--latency", help="Measure embedded-model latency over a 10-turn session."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """A/B exploitation per mistake and good move, the injection suite, and optionally voice quality and latency."""

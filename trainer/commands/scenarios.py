@@ -47,7 +47,7 @@ def show_cmd(
     public: bool = typer.Option(False, "--public", help="Only what the trainee may see."),
 ) -> None:
     """Print one scenario: everything (for instructors) or, with --public, the trainee's view only."""
-    from trainer.scenarios import dump_scenario, load_library, public_view, to_json
+    from trainer.scenarios import dump_scenario, load_library, public_view, tidy_numbers, to_json
 
     lib = load_library()
     if scenario_id not in lib.scenarios:
@@ -59,7 +59,7 @@ def show_cmd(
     if public:
         typer.echo(to_json(public_view(s)) if as_json else _yaml(public_view(s)))
     else:
-        typer.echo(to_json(s.model_dump(mode="json")) if as_json else dump_scenario(s))
+        typer.echo(to_json(tidy_numbers(s.model_dump(mode="json"))) if as_json else dump_scenario(s))
 
 
 def _yaml(data: dict) -> str:

@@ -63,7 +63,7 @@ def doctor_cmd(as_json: bool = typer.Option(False, "--json", help="Machine-reada
     results = run_checks(settings)
     ok = healthy(results)
     if as_json:
-        payload = {"ok": ok, "data_dir": str(settings.data_dir), "components": [r.as_dict() for r in results]}
+        payload = {"ok": ok, "data_dir": str(settings.data_dir.resolve()), "components": [r.as_dict() for r in results]}
         typer.echo(json.dumps(payload, indent=2, default=str))
     else:
         typer.echo("\n".join(_render(r) for r in results))

@@ -22,6 +22,7 @@ VOICE_OVERRIDE = "voice_override"  # "template" for one reply after "continue wi
 HINT = "hint"
 DEBRIEF_ID = "debrief_session_id"
 FOCUS_FILTER = "focus_filter"
+CHAT_HEIGHT = 520  # px: fits a 768-900 px tall laptop screen with the input below
 MODEL_ERROR = "model_error"  # why the model could not be loaded at Start (offers the quick voice)
 
 
@@ -141,7 +142,7 @@ def _briefing(ctx: Ctx, scenario: Any) -> None:
         st.rerun()
     st.title(ui.escape_md(scenario.title))
     st.markdown(ui.escape_md(scenario.public_setting))
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns(2, gap="large")
     with left:
         st.subheader("Your role")
         st.markdown(ui.escape_md(f"{brief.role}, {brief.organisation}. {brief.background}"))
@@ -247,8 +248,9 @@ def _warm_model(ctx: Ctx) -> bool:
                     "at once."
                 )
             model = get_chat_model(settings)
-            if model is not None and hasattr(model, "loaded"):
-                _ = model.loaded
+            load = getattr(model, "loaded", None)  # LocalChatModel.loaded() loads the weights once per process
+            if callable(load):
+                load()
         holder.empty()
         ctx.prefs.seen_model_explainer = True
         return True
@@ -278,22 +280,30 @@ def _chat(ctx: Ctx, live: svc.Live) -> None:
     )
     if text and not generating:
         _send(ctx, live, text)
-    main, side = st.columns([5, 2], gap="large")
+    main, side = st.columns([3, 2], gap="large")
     with side:
         _side_panel(ctx, live, generating)
     with main:
-        st.subheader(ui.escape_md(f"{scenario.title}: with {scenario.counterparty.name}"))
-        for line in live.lines:
-            ui.chat_line(line.speaker, line.text, name=_speaker_name(line.speaker, scenario))
-            if (line.meta or {}).get("fallback"):
-                st.caption("⚡ The model's line didn't pass the checks, so this reply used the quick voice.")
-        if generating:
-            _stream_reply(ctx, live)
-        elif live.pending is not None:
-            _pending_controls(live)
+        st.markdown(f"**{ui.escape_md(scenario.title)}** · with {ui.escape_md(scenario.counterparty.name)}, "
+                    f"{ui.escape_md(scenario.counterparty.role)}")  # fmt: skip
+        # A fixed-height transcript keeps the terms panel in view on a laptop screen; it sticks to the bottom.
+        with st.container(height=CHAT_HEIGHT, border=False):
+            _transcript(ctx, live, generating)
         _hint_box(ctx, live)
         if live.status != svc.ACTIVE:
             _session_over(ctx, live)
+
+
+def _transcript(ctx: Ctx, live: svc.Live, generating: bool) -> None:
+    """Every line so far, then the streaming reply or the controls for a pending turn."""
+    for line in live.lines:
+        ui.chat_line(line.speaker, line.text, name=_speaker_name(line.speaker, live.scenario))
+        if (line.meta or {}).get("fallback"):
+            st.caption(":material/bolt: The model's line didn't pass the checks, so this reply used the quick voice.")
+    if generating:
+        _stream_reply(ctx, live)
+    elif live.pending is not None:
+        _pending_controls(live)
 
 
 def _speaker_name(speaker: str, scenario: Any) -> str:
@@ -396,16 +406,15 @@ def _session_over(ctx: Ctx, live: svc.Live) -> None:
 def _side_panel(ctx: Ctx, live: svc.Live, generating: bool) -> None:
     """Terms on the table plus the actions; everything is disabled while a reply is generated."""
     st.markdown("**Terms on the table**")
-    rows = [
-        {
-            "Issue": r.label,
-            "Theirs": ui.fmt_value(live.scenario.issue(r.issue_id), r.theirs),
-            "Yours": ui.fmt_value(live.scenario.issue(r.issue_id), r.yours),
-            "Target": ui.fmt_value(live.scenario.issue(r.issue_id), r.target),
-        }
-        for r in svc.terms_on_table(live.state, live.scenario)
-    ]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    with st.container(border=True):
+        for r in svc.terms_on_table(live.state, live.scenario):
+            issue = live.scenario.issue(r.issue_id)
+            st.markdown(
+                f"**{ui.escape_md(r.label)}**  \n"
+                f":gray[Them] {ui.escape_md(ui.fmt_value(issue, r.theirs))} · "
+                f":gray[You] {ui.escape_md(ui.fmt_value(issue, r.yours))} · "
+                f":gray[Target] {ui.escape_md(ui.fmt_value(issue, r.target))}"
+            )
     busy = generating or live.status != svc.ACTIVE
     blocked = busy or live.pending is not None
     ctx.prefs.live_hints = st.toggle(

@@ -1,0 +1,63 @@
+"""The optional LLM judge: schema, validation of model output, and the combination modes (with a fake model)."""
+
+from __future__ import annotations
+
+import json
+
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from trainer.evaluator import Detection, Turn, evaluate
+from trainer.judge import LLMJudge, combine, parse_verdicts, schema
+from trainer.report import MISTAKE_TITLES, Evidence
+
+TURNS = [
+    Turn(speaker="counterparty", text="Our CFO wants 8% off."),
+    Turn(speaker="trainee", text="Our board meets Friday, so we need to sign by then."),
+    Turn(speaker="counterparty", text="Noted."),
+    Turn(speaker="trainee", text="Also, you're much bigger than us."),
+]
+
+
+def answer(**present: list[int]) -> str:
+    return json.dumps({m: {"present": m in present, "turns": present.get(m, [])} for m in MISTAKE_TITLES})
+
+
+def test_schema_covers_every_mistake_with_bounded_arrays() -> None:
+    s = schema()
+    assert s["required"] == list(MISTAKE_TITLES)
+    item = s["properties"]["urgency_signal"]
+    assert item["properties"]["turns"]["maxItems"] == 10 and item["additionalProperties"] is False
+
+
+def test_parse_verdicts_drops_invalid_turns_and_garbage() -> None:
+    raw = "Sure! " + answer(urgency_signal=[1, 2, 99, -1])
+    verdicts = parse_verdicts(raw, TURNS)
+    assert verdicts["urgency_signal"].present and verdicts["urgency_signal"].turns == [1]
+    assert parse_verdicts("not json at all", TURNS) == {}
+    assert parse_verdicts('{"urgency_signal": "yes"}', TURNS) == {}
+
+
+def test_combine_modes() -> None:
+    rule = Detection("urgency_signal", [Evidence(turn=1, quote="x")], severity=2)
+    no = parse_verdicts(answer(), TURNS)["urgency_signal"]
+    assert combine("urgency_signal", rule, no, TURNS, "rules") is rule
+    assert not combine("urgency_signal", rule, no, TURNS, "confirm").detected
+    yes = parse_verdicts(answer(weak_alternative=[3]), TURNS)["weak_alternative"]
+    added = combine("weak_alternative", Detection("weak_alternative"), yes, TURNS, "union")
+    assert added.detected and added.evidence[0].turn == 3
+
+
+def test_judge_reviews_through_a_chat_model() -> None:
+    model = FakeListChatModel(responses=[answer(urgency_signal=[1], weak_alternative=[3])])
+    judge = LLMJudge(model, modes={m: "union" for m in MISTAKE_TITLES})
+    report = evaluate(TURNS, judge=judge)
+    by_id = {m.id: m for m in report.mistakes}
+    assert by_id["urgency_signal"].detected
+    assert by_id["weak_alternative"].detected and by_id["weak_alternative"].evidence[0].turn == 3
+
+
+def test_default_modes_keep_the_rules() -> None:
+    model = FakeListChatModel(responses=[answer()])
+    rules_only = evaluate(TURNS)
+    with_judge = evaluate(TURNS, judge=LLMJudge(model))
+    assert rules_only == with_judge
