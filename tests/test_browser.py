@@ -6,23 +6,12 @@ artifacts/screenshots/ (git-ignored) so a person can look at what the user saw.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import BROWSER_MARKS, SHOTS, VIEWPORT, launch_context, new_page, running_app
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-quic", "--disable-sync",
-]  # fmt: skip
 TURNS = [
     "Thanks, Marta. Before we talk numbers, what matters most to you about the phase two timeline?",
     "Who else at Aurelia is involved in choosing the supplier for the facelift?",
@@ -30,69 +19,22 @@ TURNS = [
     "We need it signed by the end of the month, our production plan depends on it.",
 ]
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium "
-                       "(apt-get install -y chromium)"),  # fmt: skip
-]
-
-
-def _free_port() -> int:
-    """A free localhost port for this run."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def app_url(tmp_path: Path) -> Iterator[str]:
     """Start the app with the template voice and a temporary data dir; stop it afterwards."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LEVERAGE_", "OPENAI_"))}
-    env.update(LEVERAGE_LLM_BACKEND="template", LEVERAGE_DATA_DIR=str(tmp_path / "data"))
-    log = (tmp_path / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        _wait_for(port, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
-def _wait_for(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
-    """Block until the server accepts connections (or fail with its exit code)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.3)
-    raise TimeoutError("streamlit did not start in time")
+    with running_app(tmp_path) as url:
+        yield url
 
 
 def test_four_turn_session_in_chromium(app_url: str, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1366, "height": 850},
-        )  # fmt: skip
-        page = context.new_page()
-        page.set_default_timeout(30_000)
+        context = launch_context(p, tmp_path / "profile")
+        page = new_page(context)
         page.goto(app_url)
         expect(page.get_by_text("Practice a negotiation")).to_be_visible()
         page.screenshot(path=str(SHOTS / "01-picker.png"), full_page=True)
@@ -102,7 +44,7 @@ def test_four_turn_session_in_chromium(app_url: str, tmp_path: Path) -> None:
         page.set_viewport_size({"width": 1366, "height": 1700})  # the whole brief in one picture
         page.wait_for_timeout(300)
         page.screenshot(path=str(SHOTS / "02-briefing.png"), full_page=True)
-        page.set_viewport_size({"width": 1366, "height": 850})  # back to a laptop screen
+        page.set_viewport_size(VIEWPORT)  # back to a laptop screen
         page.get_by_role("button", name="Start the negotiation").click()
 
         chat = page.get_by_test_id("stChatInputTextArea")

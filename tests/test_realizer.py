@@ -197,7 +197,10 @@ def test_prefix_is_stable_and_a_60_turn_session_fits_the_context() -> None:
         state = r.state
         messages, dropped = build_messages(r.move, state, sc, history, budget=700, count=_count)
         assert isinstance(messages[0], SystemMessage) and "You are Dana Brook" in messages[0].content
-        assert isinstance(messages[-1], SystemMessage) and "Private note" in messages[-1].content
+        assert (
+            isinstance(messages[-1], SystemMessage)
+            and "Reply with one short spoken line" in messages[-1].content
+        )
         assert sum(_count(str(m.content)) + 4 for m in messages) <= 700
         if previous is not None and messages[: len(previous) - 1] == previous[:-1]:
             stable += 1

@@ -319,7 +319,7 @@ def _candid_weakness(sent: Sentence, question: bool, acts: list[Act]) -> list[Ac
     return []
 
 
-def _aspect(text: str, table: list[tuple[ProcessAspect, re.Pattern[str]]]) -> ProcessAspect | None:
+def _aspect(text: str, table: list[tuple[ProcessAspect, lx.Folded]]) -> ProcessAspect | None:
     """The first process aspect whose words appear in the text."""
     for aspect, pattern in table:
         if pattern.search(text):

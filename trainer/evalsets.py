@@ -12,7 +12,7 @@ from pathlib import Path
 from trainer.report import MISTAKE_TITLES, Report
 from trainer.transcripts import Turn
 
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "train", "heldout")
 MISTAKES = list(MISTAKE_TITLES)
 
 

@@ -134,9 +134,9 @@ def _cue(text: str) -> str | None:
     norm = text.translate(str.maketrans("’", "'"))
     for m in lx.STAKEHOLDER_MENTION.finditer(norm):
         if not norm[max(0, m.start() - 5) : m.start()].lower().endswith("your "):
-            return m.group(0)
+            return text[m.start() : m.end()]
     m = lx.CHECK_CUE.search(norm) or lx.STAKEHOLDER_CUE.search(norm)
-    return m.group(0) if m else None
+    return text[m.start() : m.end()] if m else None
 
 
 def detect_unified_actor(ctx: Context) -> Detection:
@@ -180,6 +180,7 @@ def _stakes_call_for_it(ctx: Context) -> list[tuple[int, str, object]]:
 
 
 NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
+WORD = re.compile(r"\w+")
 NOT_NAMES = {"The", "And", "But", "Our", "Your", "We", "I", "You", "They", "This", "That", "Thanks", "Monday", "Tuesday",
              "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May",
              "June", "July", "August", "September", "October", "November", "December", "Europe", "London", "Let"}
@@ -193,8 +194,10 @@ def _asked_about_named_people(ctx: Context) -> bool:
             names |= {n for n in NAME.findall(turn.text[:4000]) if n not in NOT_NAMES}
         elif names and analysis is not None:
             for sent in split_sentences(turn.text[:4000]):
-                asks = sent.norm.rstrip().endswith("?") or lx.ENGAGE_STRONG.search(sent.norm)
-                if asks and any(re.search(rf"\b{re.escape(n)}\b", sent.raw) for n in names):
+                # word-set intersection, not one regex per name: a long meeting can mention thousands of names
+                if names.isdisjoint(WORD.findall(sent.raw)):
+                    continue
+                if sent.norm.rstrip().endswith("?") or lx.ENGAGE_STRONG.search(sent.norm):
                     return True
     return False
 

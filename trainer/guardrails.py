@@ -15,7 +15,6 @@ from trainer.scenarios import Scenario
 MAX_WORDS = 110
 MIN_WORDS = 3
 NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])|(?<![\w.,])\d+(?:\.\d+)?(?![\d])")
-FIRST_PERSON = re.compile(r"\b(i|i'm|i'll|i've|i'd|me|my|mine|we|we're|we'll|we've|we'd|us|our|ours)\b", re.I)
 LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+", re.M)
 STAGE = re.compile(
     r"\*[^*]+\*|\([^)]*\b(?:smiles?|laughs?|pauses?|leans?|nods?|sighs?|shrugs?)\b[^)]*\)|\[[^\]]+\]", re.I
@@ -86,7 +85,8 @@ def required_numbers(move: Move) -> list[float]:
 
 
 IMPERATIVE = re.compile(
-    r"^\W*(?:admit|state|say|propose|hold|make|point out|turn|accept their|confirm the|draft|private note)\b",
+    r"^\W*(?:admit|state|say|propose|hold|make|point out|turn|accept their|confirm the|draft|private note|"
+    r"only \w+ speaks|numbers to say|reply with|no other numbers)\b",
     re.I,
 )
 ECHO_WORDS = 6
@@ -162,8 +162,6 @@ def line_problems(
         problems.append("too_long")
     if words < MIN_WORDS:
         problems.append("too_short")
-    if not FIRST_PERSON.search(text):
-        problems.append("not_first_person")
     if missing_numbers(text, move):
         problems.append("missing_numbers")
     return problems

@@ -6,15 +6,59 @@ Every pattern is matched case-insensitively against one sentence of a turn (apos
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
+from typing import Any
 
 from trainer.acts import ActKind, ProcessAspect
 
 FLAGS = re.IGNORECASE
+_LAST_FOLD: tuple[str, str] = ("", "")  # one sentence is folded for ~40 patterns in a row: keep the last result
 
 
-def rx(*parts: str) -> re.Pattern[str]:
-    """Join alternatives into one compiled, case-insensitive pattern."""
-    return re.compile("|".join(f"(?:{p})" for p in parts), FLAGS)
+def fold(text: str) -> str:
+    """Lower-case text without changing its length, so match offsets still index the original."""
+    global _LAST_FOLD
+    last = _LAST_FOLD
+    if last[0] is text:
+        return last[1]
+    out = text.lower() if "\u0130" not in text else text.replace("\u0130", "i").lower()  # 'İ' lowers to 2 chars
+    _LAST_FOLD = (text, out)
+    return out
+
+
+class Folded:
+    """A case-insensitive pattern run as a case-sensitive one over folded text.
+
+    Python's `re` cannot use its first-character prefilter on IGNORECASE alternations, so every position of
+    every sentence walks every branch. Lower-casing the pattern and the text once gives the same matches about
+    2.5x faster. Offsets match the original text; `group()` returns the folded (lower-case) words.
+    """
+
+    __slots__ = ("_rx", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        if re.search(r"\\[A-Z]", pattern):
+            raise ValueError("folded patterns may not use upper-case escapes")
+        self.pattern = pattern.lower()
+        self._rx = re.compile(self.pattern)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self._rx.search(fold(text), pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self._rx.match(fold(text), pos, endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self._rx.finditer(fold(text), pos, endpos)
+
+    def findall(self, text: str) -> list[Any]:
+        return self._rx.findall(fold(text))
+
+
+def rx(*parts: str) -> Folded:
+    """Join alternatives into one case-insensitive pattern (compiled over folded text for speed)."""
+    return Folded("|".join(f"(?:{p})" for p in parts))
 
 
 WE = r"(?:we|i|we're|i'm|we've|i've|we'd|i'd|we'll|i'll|us|me|our|my)"
@@ -29,7 +73,7 @@ QUESTION_START = rx(
     r"i wonder|can you share|could you share)\b",
 )
 
-QUESTION_KINDS: list[tuple[ActKind, re.Pattern[str]]] = [
+QUESTION_KINDS: list[tuple[ActKind, Folded]] = [
     (
         ActKind.question_stakeholders,
         rx(
@@ -305,7 +349,7 @@ SMALL_TALK = rx(
 )
 
 # --- process -------------------------------------------------------------------------------------------------
-ASPECT_WORDS: list[tuple[ProcessAspect, re.Pattern[str]]] = [
+ASPECT_WORDS: list[tuple[ProcessAspect, Folded]] = [
     (
         ProcessAspect.draft,
         rx(
@@ -436,7 +480,7 @@ DEMAND_CUE = rx(
 )
 
 # The counterparty proposing a process term that favours it (read from `previous`), per aspect.
-THEIR_PROCESS_OFFER: list[tuple[ProcessAspect, re.Pattern[str]]] = [
+THEIR_PROCESS_OFFER: list[tuple[ProcessAspect, Folded]] = [
     (
         ProcessAspect.draft,
         rx(
@@ -515,7 +559,7 @@ STAKEHOLDER_NOUN = (
     r"sales|marketing|partnerships|replenishment|engineering|it|hr|compliance|quality|planning|merchandising|"
     r"development|investment|credit|medical|editorial|acquisitions|programming) (?:team|group|people|folks))"
 )
-STAKEHOLDER_MENTION = re.compile(rf"\b{STAKEHOLDER_NOUN}\b", FLAGS)
+STAKEHOLDER_MENTION = Folded(rf"\b{STAKEHOLDER_NOUN}\b")
 CHECK_CUE = rx(
     r"\bon the [a-z]+ side\b|\bup the (?:chain|line|ladder)\b|\bpeople (?:upstairs|above me|above|at the top)\b|\bupstairs\b",
     r"\b(?:i'm|i am) not the (?:one|person) (?:who|that) (?:decides|signs|approves|makes)\b|\bnot (?:my|up to me|mine) to (?:decide|approve|sign)\b",

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from trainer.deal import DealState
-from trainer.phrasebook import PROBES, draft_line, terms_text, with_reveals
+from trainer.phrasebook import draft_line, terms_text, with_reveals
 from trainer.policy import Move, MoveKind
 from trainer.scenarios import Scenario
 
@@ -19,15 +19,15 @@ TRIM_BLOCK = 8  # drop old dialogue 8 messages at a time, so the cached prefix s
 MESSAGE_OVERHEAD = 4  # chat-template tokens per message
 
 INSTRUCTIONS = {
-    MoveKind.open: "Open the meeting: greet them briefly, state your opening terms, and propose the process below.",
-    MoveKind.counter: "Make a counter-offer: you move a little, and only because of what they just offered.",
-    MoveKind.reveal: "Concede the point in the draft below (it is true), then state your terms.",
-    MoveKind.hold: "Hold your position; do not move on any number.",
+    MoveKind.open: "Open the meeting: greet them briefly, state your opening terms and propose a process.",
+    MoveKind.counter: "You make a counter-offer, moving a little because of what they just offered.",
+    MoveKind.reveal: "Concede the point (it is true), then state your terms.",
+    MoveKind.hold: "You keep your position and do not move on any number.",
     MoveKind.reject: "Turn their proposal down, politely but firmly: you move only in exchange for something.",
     MoveKind.slow_down: "Say calmly that you are in no rush and there is time to get this right; do not move.",
     MoveKind.anchor_against_alternative: "Point out that your terms are still better than their other option.",
     MoveKind.pocket_and_ask: "Take the concession they just gave without giving anything back, then ask for more.",
-    MoveKind.process_trap: "Propose how the negotiation should run, as below, as if it were routine.",
+    MoveKind.process_trap: "Propose how the negotiation should run, as if it were routine.",
     MoveKind.accept: "Accept their proposal and confirm the deal.",
     MoveKind.close: "Confirm the deal on these terms.",
     MoveKind.clarify: "Their last message could not be used. Ask them, briefly, what they propose.",
@@ -50,22 +50,18 @@ def persona_prompt(scenario: Scenario) -> str:
 
 
 def move_card(move: Move, state: DealState, scenario: Scenario, retry_problems: Sequence[str] = ()) -> str:
-    """What to say this turn: the act, the exact numbers, the tactic, what may be revealed, a draft line."""
-    lines = [f"Private note for your next line as {scenario.counterparty.name}.", INSTRUCTIONS[move.kind]]
+    """What to say this turn, kept short (it is re-read every turn): the act, then a draft with its numbers."""
+    lines = [f"(Only {scenario.counterparty.name} speaks. {INSTRUCTIONS[move.kind]})"]
     if move.mentions:
-        lines.append(f"State exactly: {terms_text(move, scenario, move.mentions)}. Say no other numbers.")
+        lines.append(f"Numbers to say: {terms_text(move, scenario, move.mentions)}. No other numbers.")
     else:
         lines.append("Say no numbers.")
-    if move.trap_line:
-        lines.append(f"Process to propose: {move.trap_line.strip()}")
-    if move.probe:
-        lines.append(f"End with this question: {PROBES[move.probe]}")
-    draft = with_reveals(draft_line(move, state, scenario), move)
-    lines.append(f'Say it in your own voice, keeping every number. Something like: "{draft}"')
     if retry_problems:
         lines.append(
-            f"Your last attempt broke the rules ({', '.join(retry_problems)}). Speak only as yourself."
+            f"Your last reply broke the rules ({', '.join(retry_problems)}). Speak only as yourself."
         )
+    draft = with_reveals(draft_line(move, state, scenario), move)
+    lines.append(f'Reply with one short spoken line in your own words, close to: "{draft}"')
     return "\n".join(lines)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-SPLIT_CHOICES = ("dev", "heldout", "all")
+SPLIT_CHOICES = ("dev", "train", "heldout", "all")
 
 
 def register(app: typer.Typer, eval_app: typer.Typer, bench_app: typer.Typer) -> None:
@@ -115,7 +115,7 @@ def evaluate_cmd(
 
 def eval_evaluator_cmd(
     llm: bool = typer.Option(False, "--llm", help="Measure rules combined with the LLM judge."),
-    split: str = typer.Option("all", "--split", help="dev, heldout or all."),
+    split: str = typer.Option("all", "--split", help="dev, train, heldout or all."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable metrics."),
 ) -> None:
     """Precision, recall, F1 per mistake, macro-F1, evidence-turn hit rate and confusion counts per split."""

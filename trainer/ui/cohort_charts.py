@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import textwrap
 from collections.abc import Iterable
 
 import altair as alt
@@ -13,25 +15,42 @@ SCORE_SCALE = alt.Scale(domain=[0, 50, 100], range=["#c62828", "#f9a825", "#2e7d
 
 
 def heatmap_chart(cells: Iterable[HeatCell]) -> alt.LayerChart:
-    """Trainees (rows) × mistakes (columns), coloured by proficiency; grey where nothing is evaluated yet."""
+    """Trainees (rows) × mistakes (columns), coloured by proficiency; grey where nothing is evaluated yet.
+
+    Rows are sized per trainee (`alt.Step`): a fixed chart height is the *whole* chart in Streamlit, so the
+    rotated axis labels squeezed the cells to nothing. Unevaluated cells are a grey layer underneath, because
+    Vega-Lite drops rows whose colour field is null (the grey cells and their column used to vanish).
+    """
     rows = [
         {"trainee": c.trainee, "mistake": c.mistake, "proficiency": c.proficiency, "sessions": c.sessions}
         for c in cells
     ]
+    mistakes = list(dict.fromkeys(r["mistake"] for r in rows))
+    x_axis = alt.Axis(labelAngle=0, labelAlign="center", labelLimit=0, labelOverlap=False, labelPadding=6,
+                      labelExpr=_wrapped_labels(mistakes))  # fmt: skip
     base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("mistake:N", sort=None, title=None, axis=alt.Axis(labelAngle=-20, labelLimit=220)),
-        y=alt.Y("trainee:N", sort=None, title=None),
+        x=alt.X("mistake:N", sort=None, title=None, axis=x_axis),
+        y=alt.Y("trainee:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)),
+    )
+    evaluated = "isValid(datum.proficiency)"
+    grey = base.mark_rect(stroke="white", color="#e0e0e0").encode(
+        tooltip=["trainee:N", "mistake:N", "sessions:Q"]
     )
     rects = base.mark_rect(stroke="white").encode(
-        color=alt.condition(
-            "datum.proficiency === null",
-            alt.value("#e0e0e0"),
-            alt.Color("proficiency:Q", scale=SCORE_SCALE, title="Proficiency"),
-        ),
+        color=alt.Color("proficiency:Q", scale=SCORE_SCALE, title="Proficiency",
+                        legend=alt.Legend(orient="top", direction="horizontal", gradientLength=160)),
         tooltip=["trainee:N", "mistake:N", "proficiency:Q", "sessions:Q"],
-    )
+    ).transform_filter(evaluated)  # fmt: skip
     labels = base.mark_text(fontSize=12).encode(text=alt.Text("proficiency:Q", format=".0f"))
-    return (rects + labels).properties(height=max(120, 28 * len({r["trainee"] for r in rows})))
+    return (grey + rects + labels.transform_filter(evaluated)).properties(height=alt.Step(36))
+
+
+def _wrapped_labels(titles: list[str], width: int = 22) -> str:
+    """A Vega label expression that shows each long mistake title on two or three short lines."""
+    expr = "datum.label"
+    for title in titles:
+        expr = f"datum.label === {json.dumps(title)} ? {json.dumps(textwrap.wrap(title, width))} : ({expr})"
+    return expr
 
 
 def distribution_chart(stats: Iterable[ScoreStats]) -> alt.Chart:

@@ -313,7 +313,7 @@ def _scorecard(report: Any) -> None:
     """Per-mistake score with its evidence lines."""
     st.metric("Overall", f"{report.overall_score}/100")
     for m in report.mistakes:
-        mark = "🔴" if m.detected else "✅"
+        mark = ":red[:material/error:]" if m.detected else ":green[:material/check_circle:]"
         st.markdown(f"{mark} **{MISTAKE_TITLES.get(m.id, m.title)}**: {m.score}/100")
         for ev in m.evidence:
             st.markdown(f"> {ui.escape_md(ev.quote)}")

@@ -78,6 +78,7 @@ def _picker(ctx: Ctx) -> None:
         for err in errors:
             st.caption(ui.escape_md(err))
         return
+    _cohort_box(ctx)
     _first_run_guidance(ctx)
     focus = st.pills(
         "Practise a specific mistake",
@@ -99,6 +100,17 @@ def _picker(ctx: Ctx) -> None:
         with st.expander(f"{len(errors)} scenario file(s) could not be loaded"):
             for err in errors:
                 st.caption(ui.escape_md(err))
+
+
+def _cohort_box(ctx: Ctx) -> None:
+    """The start page shows the cohort join form and the trainee's assignments (from the progress page)."""
+    from trainer.ui.progress import assignments_box, join_form
+
+    try:
+        join_form(ctx)
+        assignments_box(ctx)
+    except Exception:  # noqa: BLE001 - the picker must work even if the cohort tables are unavailable
+        log.exception("cohort box failed")
 
 
 def _first_run_guidance(ctx: Ctx) -> None:
