@@ -245,15 +245,18 @@ def test_streamed_reply_from_a_fake_chat_model(tmp_settings: Settings, monkeypat
     assert meta["realizer"] == "llm" and meta["fallback"] is False
 
 
-def test_model_outage_mid_session_falls_back_to_the_quick_voice(
+def test_endpoint_down_with_the_real_llm_voice_keeps_the_turn_and_offers_both_ways_on(
     tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _llm_backend(monkeypatch, BrokenChatModel())
     at = _start(_app(tmp_settings))
     _say(at, "What matters most to you in phase two?")
     assert not at.exception, at.exception
-    assert _store_turns(at)[-1].meta["fallback"] is True
-    assert any("quick voice" in str(c.value) for c in at.caption)
+    assert any("Cannot reach the LLM endpoint" in str(e.value) for e in at.error)
+    assert _store_turns(at)[-1].speaker == "trainee"  # kept, pending a reply
+    _button(at, "Continue with the quick voice").click().run()
+    last = _store_turns(at)[-1]
+    assert last.speaker == "counterparty" and last.meta["realizer"] == "template"
 
 
 def test_model_unavailable_at_start_offers_the_quick_voice(

@@ -260,3 +260,17 @@ def test_embedded_model_voices_a_move_within_the_guardrails() -> None:
     text = "".join(voice.stream(step.move, step.state, sc, history))
     assert text and not voice.last_meta.get("final_problems")
     assert "205" not in text  # its hidden reservation on unit price
+
+
+def test_endpoint_down_before_any_text_is_raised_for_the_caller_to_retry() -> None:
+    from trainer.llm import LLMUnavailable
+
+    class Down(GenericFakeChatModel):
+        def _stream(self, messages, stop=None, run_manager=None, **kwargs: Any) -> Iterator:
+            raise LLMUnavailable("Cannot reach the LLM endpoint at http://127.0.0.1:9/v1.")
+            yield  # pragma: no cover
+
+    sc, _, state, move = _opened()
+    voice = LLMRealizer(Down(messages=iter([])), counter=_count)
+    with pytest.raises(LLMUnavailable):
+        "".join(voice.stream(move, state, sc, []))

@@ -224,10 +224,11 @@ def _is_question(sent: Sentence) -> bool:
 
 def their_people(text: str) -> bool:
     """Does the text name someone on *their* side (not 'our team' or 'my manager')?"""
-    for m in lx.STAKEHOLDER_MENTION.finditer(text):
-        before = text[max(0, m.start() - 5) : m.start()]
-        if not OWN_SIDE.search(before) and not m.group(0).lower().startswith(("our ", "my ")):
-            return True
+    for pattern in (lx.STAKEHOLDER_MENTION, lx.ACTOR_GENERIC):
+        for m in pattern.finditer(text):
+            before = text[max(0, m.start() - 5) : m.start()]
+            if not OWN_SIDE.search(before) and not m.group(0).lower().startswith(("our ", "my ")):
+                return True
     return False
 
 
@@ -235,8 +236,10 @@ def _stakeholder_probe(sent: Sentence, question: bool, previous: str | None) -> 
     """A question, or a request to engage, about a specific actor on their side."""
     if their_people(sent.norm) and (question or lx.ENGAGE_STRONG.search(sent.norm)):
         return True
-    if question and lx.WHO_PROBE.search(sent.norm) and not re.search(r"\bwho (?:drafts|writes|will draft)\b", sent.norm, re.I):
-        return True
+    who = lx.WHO_PROBE.search(sent.norm) if question else None
+    if who and not re.search(r"\bwho (?:drafts|writes|will draft)\b", sent.norm, re.I):
+        if not who.group(0).startswith("what") or their_people(sent.norm) or lx.ROLE_NOUN.search(sent.norm):
+            return True  # 'what does the store need' asks about the whole firm, not an actor inside it
     pronoun = re.search(r"\b(?:she|he|her|him)\b", sent.norm, re.IGNORECASE)
     engaged = question or lx.ENGAGE_STRONG.search(sent.norm)
     return bool(engaged and pronoun and previous and their_people(previous.translate(APOSTROPHES)))
@@ -250,6 +253,18 @@ def _question_acts(sent: Sentence) -> list[Act]:
     if re.match(r"\s*(?:what|how|why|help me|tell me|walk me)", sent.norm, re.IGNORECASE):
         return [Act(kind=ActKind.question_interests, quote=sent.raw, confidence=0.6)]
     return []
+
+
+def _urgent(sent: Sentence, scenario: Scenario | None, alternatives: list[Act]) -> bool:
+    """Own urgency; a date attached to a strong alternative or a secured position, or a meeting proposal, is not."""
+    if lx.NEUTRAL_SCHEDULING.search(sent.norm):
+        return False
+    if any(m and not SECOND_PERSON.search(m.group(0)) for m in lx.URGENCY.finditer(sent.norm)):
+        return True
+    if lx.URGENCY_CONCEPT.search(sent.norm) or _pressure_hit(sent, scenario):
+        return True
+    secured = any(a.kind == ActKind.cite_strong_alternative for a in alternatives) or lx.SECURE_DATE.search(sent.norm)
+    return _timed_pressure(sent) and not secured
 
 
 def _own_urgency(sent: Sentence) -> bool:
@@ -295,7 +310,7 @@ def _alternative_acts(sent: Sentence, scenario: Scenario | None, question: bool)
     broad = lx.WEAK_ALT_BROAD.search(sent.norm) or lx.WEAK_ALT_GENERAL.search(sent.norm)
     if broad and lx.POSITIVE_ALT.search(sent.norm) and not lx.WEAK_QUALIFIER.search(sent.norm):
         broad = None  # 'our next best option pays about the same' is not a weak fallback
-    weak = bool(lx.WEAK_ALT.search(sent.norm)) or (not strong and bool(broad))
+    weak = bool(lx.WEAK_ALT.search(sent.norm)) or (not strong and bool(broad or lx.WEAK_ALT_CONCEPT.search(sent.norm)))
     alt = scenario.trainee.alternative if scenario else None
     if alt and not question and any(re.search(rf"\b{re.escape(k)}", sent.norm, re.IGNORECASE) for k in alt.keywords):
         if alt.strength == AlternativeStrength.strong and not weak:
@@ -335,7 +350,8 @@ def _process_acts(sent: Sentence) -> list[Act]:
         acts.append(Act(kind=ActKind.propose_own_process, quote=sent.raw, aspect=aspect))
     elif lx.REFUSE_PROCESS.search(sent.norm) and not re.search(r"\bdon't mind\b", sent.norm, re.I):
         return acts  # 'we'd rather not leave price to the end' refuses their process
-    elif any(p.search(sent.norm) for p in (lx.ACCEPT_PROCESS, lx.ACCEPT_PROCESS_BROAD, lx.PROCESS_GENERAL)) or (
+    elif any(p.search(sent.norm) for p in (lx.ACCEPT_PROCESS, lx.ACCEPT_PROCESS_BROAD, lx.PROCESS_GENERAL,
+                                           lx.PROCESS_CONCEPT)) or (
         _assents_to_their_process(sent)
     ):
         aspect = _aspect(sent.norm, lx.ASPECT_WORDS) or ProcessAspect.draft
@@ -378,8 +394,13 @@ def _yield_to_previous(sentences: list[Sentence], previous: str | None, acts: li
 
 def _substance_acts(sent: Sentence) -> list[Act]:
     """Conditional trades versus unconditional concessions."""
-    condition = bool(lx.CONDITION.search(sent.norm) or lx.CONDITION_BROAD.search(sent.norm))
+    gift = bool(lx.GIFT_CONDITION.search(sent.norm))  # 'if that makes it easier for you' trades nothing
+    condition = not gift and bool(lx.CONDITION.search(sent.norm) or lx.CONDITION_BROAD.search(sent.norm))
     concession = any(not NEGATION.search(m.group(0)) for m in lx.CONCESSION.finditer(sent.norm))
+    if concession and lx.NOT_FREE.search(sent.norm):
+        concession = False  # an extra priced separately is not ground given
+    if gift and (concession or lx.GIFT_GIVE.search(sent.norm) or lx.OFFER_CUE.search(sent.norm) or find_amounts(sent.norm)):
+        return [Act(kind=ActKind.deference, quote=sent.raw, confidence=0.7)]
     if condition and (concession or lx.OFFER_CUE.search(sent.norm) or find_amounts(sent.norm)):
         return [Act(kind=ActKind.conditional_trade, quote=sent.raw)]
     if concession and not condition:
@@ -395,6 +416,7 @@ def _simple_acts(sent: Sentence, question: bool) -> list[Act]:
         (ActKind.deference, lx.DEFERENCE),
         (ActKind.deference, lx.DEFERENCE_BROAD),
         (ActKind.deference, lx.DEFERENCE_GENERAL),
+        (ActKind.deference, lx.DEFERENCE_CONCEPT),
         (ActKind.walk_away, lx.WALK_AWAY),
     ]
     if not question:
@@ -415,10 +437,19 @@ def analyse_sentence(sent: Sentence, scenario: Scenario | None = None, previous:
         acts = [Act(kind=ActKind.question_stakeholders, quote=sent.raw)] + [
             a for a in acts if a.kind != ActKind.question_interests
         ]
-    if _own_urgency(sent) or _pressure_hit(sent, scenario):
+    if lx.ASK_VIA_ACTOR.search(sent.norm) and not re.search(r"\bwho\b", sent.norm, re.I):
+        acts = [a for a in acts if a.kind != ActKind.question_stakeholders]  # asking the board for a fee, not probing it
+    alternatives = _alternative_acts(sent, scenario, question)
+    if _urgent(sent, scenario, alternatives):
         acts.append(Act(kind=ActKind.disclose_urgency, quote=sent.raw))
-    acts += _alternative_acts(sent, scenario, question)
+    acts += alternatives
     process = _process_acts(sent)
+    if lx.WHATEVER_WORKS.search(sent.norm) and not process:
+        aspect = their_process_offer(previous) or _aspect(sent.norm, lx.ASPECT_WORDS)
+        if aspect is not None:
+            process = [Act(kind=ActKind.accept_their_process, quote=sent.raw, aspect=aspect)]
+        else:  # after a price or terms, 'whatever works for you' hands them the terms
+            acts.append(Act(kind=ActKind.deference, quote=sent.raw, confidence=0.7))
     acts += process
     if not any(a.kind == ActKind.accept_their_process for a in process):
         acts += _substance_acts(sent)

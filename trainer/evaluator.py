@@ -106,7 +106,10 @@ def detect_weak_alternative(ctx: Context) -> Detection:
 def detect_power(ctx: Context) -> Detection:
     """Deference to their size, or giving ground before they asked for it."""
     deference = ctx.trainee_acts(ActKind.deference)
-    concessions = ctx.trainee_acts(ActKind.concession)  # unconditional movement: ground given without a trade
+    weak = {(i, q) for i, q, _ in ctx.trainee_acts(ActKind.disclose_weak_alternative)}
+    # unconditional movement: ground given without a trade (when a poor fallback is the stated reason, that is
+    # the weak-alternative mistake, not deference)
+    concessions = [h for h in ctx.trainee_acts(ActKind.concession) if (h[0], h[1]) not in weak]
     hits = _unique_turns(sorted(deference + concessions, key=lambda h: h[0]))
     found = Detection("power_vs_leverage", _evidence(hits))
     if hits:
@@ -136,6 +139,9 @@ def _cue(text: str) -> str | None:
         if not norm[max(0, m.start() - 5) : m.start()].lower().endswith("your "):
             return text[m.start() : m.end()]
     m = lx.CHECK_CUE.search(norm) or lx.STAKEHOLDER_CUE.search(norm)
+    if m is None:
+        m = next((g for g in lx.ACTOR_GENERIC.finditer(norm) if not GENERIC_GROUP.match(g.group(0))
+                  and not norm[max(0, g.start() - 5) : g.start()].lower().endswith("your ")), None)
     return text[m.start() : m.end()] if m else None
 
 
@@ -180,6 +186,11 @@ def _stakes_call_for_it(ctx: Context) -> list[tuple[int, str, object]]:
 
 
 NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
+# 'the team' or 'a group' is not a named function; 'the content team' is
+GENERIC_GROUP = re.compile(r"(?:the|a|this|that|whole|same|our|my|your|their|new|full|wider|core|entire) [a-z&-]+$")
+# 'Hi Rachel', 'thanks Rachel', 'Best, Rachel': addressing or signing, not asking about someone
+VOCATIVE = re.compile(r"\b(?:hi|hello|hey|dear|thanks|thank you|cheers|morning|afternoon|sorry|regards|best|"
+                      r"sincerely|ok|okay|great|perfect),?\s+([A-Z][a-z]{2,})\b", re.IGNORECASE)
 WORD = re.compile(r"\w+")
 NOT_NAMES = {"The", "And", "But", "Our", "Your", "We", "I", "You", "They", "This", "That", "Thanks", "Monday", "Tuesday",
              "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May",
@@ -195,7 +206,8 @@ def _asked_about_named_people(ctx: Context) -> bool:
         elif names and analysis is not None:
             for sent in split_sentences(turn.text[:4000]):
                 # word-set intersection, not one regex per name: a long meeting can mention thousands of names
-                if names.isdisjoint(WORD.findall(sent.raw)):
+                words = set(WORD.findall(sent.raw)) - {m.group(1) for m in VOCATIVE.finditer(sent.raw)}
+                if names.isdisjoint(words):
                     continue
                 if sent.norm.rstrip().endswith("?") or lx.ENGAGE_STRONG.search(sent.norm):
                     return True

@@ -553,7 +553,7 @@ STAKEHOLDER_NOUN = (
     r"corp dev|corporate development|panel|evaluation panel|selection committee|merchandising|"
     r"underwriting|actuaries|controllers?|comptroller|editors?|"
     r"editorial (?:board|team)|acquisitions (?:team|committee)|commissioning|"
-    r"the group|the team|my team|everyone else|others internally|(?:asset|property|portfolio|fund|store|line|hiring|"
+    r"the group|my team|everyone else|others internally|(?:asset|property|portfolio|fund|store|line|hiring|"
     r"product|brand|category|account|programme|program|project|office|general|plant|site|regional|country) managers?|"
     r"(?:store|product|deal|leadership|legal|finance|ops|buying|category|clinical|regional|global|tech|security|data|risk|"
     r"sales|marketing|partnerships|replenishment|engineering|it|hr|compliance|quality|planning|merchandising|"
@@ -620,7 +620,10 @@ URGENCY_PRESSURE = rx(
     r"close this|closed|signed|signature|agreed|locked|the better|wage bill|bills? to (?:meet|pay)|on at us|"
     r"chasing us|breathing down)\b",
     r"\bso (?:we|i) can (?:plan|book|order|schedule|start|move|hire|commit|pay)\b",
+    r"\bideally\b|\b(?:expensive|costly|painful|tricky|tight) for (?:us|me)\b|\bcosting (?:us|me)\b",
 )
+# A role inside their organisation named by what the person does ('the winemaker', 'your asset manager').
+ROLE_NOUN = rx(r"\b(?:the|your|their) (?:[a-z]+ )?[a-z]+(?:maker|manager|er|or|ist|ian|ant|ent)s?\b(?<!customer)(?<!partner)(?<!owner)")
 THEIR_FRAME = rx(
     r"\b(?:i|we) (?:also |already |do |fully |totally )?(?:know|understand|gather|realise|realize|assume|hear|see|"
     r"appreciate|noticed|get|imagine|expect|suppose|guess|bet|gather|recall|remember) (?:that )?"
@@ -845,8 +848,9 @@ PROCESS_GENERAL = rx(
     r"\b(?:we'll|i'll|we will|i will|happy to) follow your (?:lead|process|timeline|format|agenda|schedule)\b(?! on)",
     r"\b(?:i'll|we'll|i will|we will) leave the (?:structure|format|paperwork|drafting|agenda|order|sequence|contract|"
     r"documents?|details) (?:up )?to you\b",
-    r"\bwhatever works (?:best )?for (?:you|your [a-z]+)\b",
 )
+# 'Whatever works for you' yields process only when the process is what is on the table (see analysis).
+WHATEVER_WORKS = rx(r"\bwhatever works (?:best )?for (?:you|your [a-z]+)\b")
 THEIR_PROCESS_GENERAL = rx(
     r"\b(?:i'll|we'll|i will|we will|let me|i can|we can)\b[^.?!]{0,15}\b(?:send|draft|prepare|write up|put together|"
     r"circulate|get)\b[^.?!]{0,20}\b(?:draft|contract|agreement|terms|term sheet|paperwork|offer letter|documents?|docs|"
@@ -930,4 +934,98 @@ POSITIVE_ALT = rx(r"\b(?:about the same|the same|better|more|higher|stronger|fas
 REFUSE_PROCESS = rx(
     r"\b(?:don't|do not|rather not|would rather not|'d rather not|instead of|rather than|not (?:leave|park|defer|save|use|"
     r"work from|go with|wait))\b"
+)
+
+# --- concept families written from the mistake definitions (second pass, paraphrases of our own) ---------------
+# Deference: self-effacing size talk, not wanting to be a nuisance, apologising for an ask, handing them the market.
+DEFERENCE_CONCEPT = rx(
+    r"\b(?:we're|we are|i'm|i am) (?:only|just|merely) (?:a handful|a few|\w+) (?:of us|people|staff|person|guys)\b",
+    r"\b(?:a |an )?(?:very |really |such a |huge |big |great )*(?:big |great |huge )?hono(?:u)?r (?:for|to) (?:us|me|work)\b",
+    r"\b(?:don't|do not|wouldn't|never|'d hate|would hate|hate) (?:want )?to (?:make|cause|create) (?:a |any )?"
+    r"(?:problems?|trouble|issues?|fuss|waves|difficulties)\b",
+    r"\b(?:don't|do not|wouldn't) want to be (?:the|that|a) (?:guy|person|one|supplier|vendor|agency|firm|partner) who\b",
+    r"\b(?:apolog(?:ies|ise|ize)|sorry)(?: in advance)? (?:for|about) (?:asking|raising|bringing|even asking|the ask)\b",
+    r"\b(?:completely|totally|fully|entirely) understand if not\b|\bno (?:worries|problem|offence) if not\b",
+    r"\byou (?:set|make|decide|write) (?:the )?(?:market|rates?|prices?|pricing|terms|rules|standard)\b",
+    r"\b(?:i|we) suppose you(?:'re| are) (?:right|the [a-z]+)\b|\byou(?:'re| are) the [a-z]+, (?:so )?you (?:set|decide|call)\b",
+    r"\b(?:we've|we have|i've|i have) (?:sharpened|cut|trimmed|reduced|discounted|lowered|dropped|shaved)\b[^.?!]{0,25}"
+    r"\balready\b",
+    r"\b(?:taken|knocked|stripped|cut|dropped|waived|thrown in|left out)\b[^.?!]{0,30}\b(?:completely |entirely )?for you\b",
+    r"\b(?:admirers|fans|big fans|huge fans) of (?:your|you)\b|\bin awe of\b",
+)
+# A "condition" that only serves their convenience is a gift, not a trade ("if that makes it easier for you").
+GIFT_CONDITION = rx(
+    r"\bif (?:that|it|this|[a-z -]{1,30}) (?:is|'s|would be|makes (?:it|things|life|this)|helps?|works) "
+    r"(?:(?:a bit|a little|any|much) )?(?:easier|simpler|smoother|better for you|helps?|helpful|easier internally)\b",
+    r"\bif (?:that|it) helps\b|\bif (?:that|it) makes (?:your|their) life easier\b",
+)
+GIFT_GIVE = rx(r"\b(?:we'd|i'd|we would|i would|we'll|i'll|we can|i can) (?:probably |happily |gladly |just |still )?"
+               r"(?:take|accept|settle for|go (?:down )?to|drop to|do|lock|hold|throw in|add|include|waive)\b")
+NOT_FREE = rx(r"\b(?:price|charge|bill|quote|invoice) (?:it|them|that|this) (?:separately|as an extra|on top)\b|"
+              r"\bat (?:extra|additional) cost\b|\bas a (?:paid|priced|separate) (?:option|extra|add-on)\b")
+# Own pressure said indirectly: bills falling due, savings that only stretch so far, a date of ours.
+URGENCY_CONCEPT = rx(
+    r"\b(?:rent|mortgage|payroll|wages|salaries|bills?|loan|repayments?|invoices?|tax bill|vat)\b[^.?!]{0,25}"
+    r"\b(?:'s|is|are|falls?|fall|come|comes) (?:due|overdue|looming|coming up)\b",
+    r"\bliving (?:off|on) (?:the|my|our) (?:last|savings|overdraft|credit card|reserves)\b",
+    r"\b(?:savings|cash|reserves|funds|money|runway|budget) (?:only |just |barely )?(?:stretch|stretches|last|lasts|cover|covers|"
+    r"run|runs|get us|takes us) (?:to|until|till|through|into|for)\b",
+    r"\bbefore (?:our|my) (?:[a-z-]+ ){0,3}(?:pitch|raise|round|close|closing|launch|opening|move|wedding|trip|renewal|"
+    r"deadline|review|audit|demo day|go-live|handover)\b",
+    r"\b(?:it'd|it would|that'd|that would) help (?:us |me )?(?:a lot )?to (?:know|hear|have an answer|get an answer) "
+    r"(?:soon|quickly|early|by|before|this week|asap|sooner)\b",
+    r"\b(?:sorry|apologies) (?:to|for) (?:push|pushing|chase|chasing|nag|nagging|hassle|hassling|bother|bothering)\b",
+)
+# Sound scheduling, not pressure: proposing a call or meeting.
+NEUTRAL_SCHEDULING = rx(
+    r"\b(?:shall|should|can|could) we (?:set|schedule|book|find|arrange|pencil in|put in) (?:up )?(?:a |some )?"
+    r"(?:call|meeting|time|session|slot|catch-?up)\b",
+    r"\blet's (?:set|schedule|book|find|arrange|pencil in) (?:up )?(?:a |some )?(?:call|meeting|time|session|slot|catch-?up)\b",
+)
+# Own position secured on paper, with a date attached (not pressure).
+SECURE_DATE = rx(r"\b(?:signed|contracted|booked|committed|guaranteed|fixed) (?:through|until|till|to the end of|into)\b")
+# Own poor fallback, paraphrased.
+WEAK_ALT_CONCEPT = rx(
+    r"\b(?:gone|went|has gone|have gone|going) (?:quiet|cold|silent|dark)\b",
+    r"\b(?:the|my|our) only (?:other )?(?:conversation|prospect|bite|opportunity|opening|enquiry|inquiry|lead)s?\b",
+    r"\b(?:only|one) (?:show|game) in town\b|\b(?:it's|it is) (?:this|you|that) or\b",
+    r"\b(?:we've|we have|i've|i have) lost (?:\w+ )?(?:pitches|bids|tenders|deals|clients|customers|contracts|accounts|"
+    r"auditions|roles|jobs)\b",
+    r"\b(?:other |our |my )?(?:funders|investors|clients|customers|buyers|backers|sponsors|donors|distributors|"
+    r"publishers|labels|retailers) (?:have |has )?(?:pulled (?:back|out)|walked away|dried up|backed out|gone elsewhere)\b",
+    r"\b(?:other|only|alternative) (?:work|option|thing|jobs?|clients?|business|route|outlet|gigs?)\b[^.?!]{0,40}"
+    r"\b(?:low[- ]margin|low[- ]paying|poorly paid|badly paid|peanuts|pittance|a trickle|barely|unpaid|loss-making)\b",
+    r"\bif (?:we're|we are|i'm|i am) not (?:in|on|part of|with|selected|chosen|picked|listed|accepted)\b[^.?!]{0,60}"
+    r"\b(?:we|i)(?:'d| would| will|'ll)\b",
+    r"\b(?:we'd|i'd|we would|i would) (?:be|have to) (?:relying|rely|depending|depend|falling back|fall back) on\b",
+    r"\b(?:a trickle|dried up|drying up|next to nothing|pocket money)\b",
+    r"\b(?:explored|tried|asked|approached|pitched|looked at|sounded out|talked to)\b[^.?!]{0,60}\b(?:weren't|wasn't|"
+    r"were not|was not|aren't|isn't) (?:keen|interested|willing|biting|able)\b",
+    r"\b(?:so |realistically |honestly |really )this is (?:the|our|my) (?:only )?(?:path|route|way|option|shot)\b",
+    r"\b(?:is|are|'s) (?:still )?better than (?:that|nothing|the alternative|what (?:we|i) (?:have|had|get|got))\b|"
+    r"\bbeats (?:that|nothing|the alternative)\b",
+)
+# Asking an actor to grant something is an ask, not a probe of who decides or what they need.
+ASK_VIA_ACTOR = rx(
+    r"\b(?:would|could|will|can|might) (?:the|your) [a-z &-]{1,30} (?:consider|accept|agree|allow|be open|entertain|"
+    r"go for|stretch|waive|make an exception)\b"
+)
+# Generic actor nouns on their side (a named function or body), used for cues and probes.
+ACTOR_GENERIC = rx(
+    r"\b(?!(?:to|through|once|after|before|for|of|in|on|at|with|by|from|and|or|but|the|a|an|this|that|whole|same|new|"
+    r"full|wider|core|entire|our|my|your|their|whose|which|what|is|are|was|be|its|his|her|every|each|one|any|per|"
+    r"price|cost|first|second|next|last|single|other|another)\b)"
+    r"[a-z&-]+ (?:team|group|office|department|dept|committee|board|unit|function|panel|council|desk|planning)\b",
+    r"\b(?:vmo|pmo|a&r|bd|r&d|qs|hse|ehs|l&d|gc)\b",
+)
+# Process surrender in other words: slots, programmes and dates they pick; parking an issue until after signature.
+PROCESS_CONCEPT = rx(
+    r"\b(?:work|fit|plan) (?:around|in with|to) (?:whatever|any|the) [a-z -]{0,25}(?:slots?|dates?|times?|programme|"
+    r"rota|shifts?|windows?|schedule|calendar|timings?) (?:they|you|your [a-z]+)\b",
+    r"\bwhatever [a-z -]{0,30}(?:slots?|programme|dates?|rota|shifts?|windows?|running order|set ?list|timings?) "
+    r"(?:suit|suits|work|works|they|you)\b",
+    r"\b(?:sort|settle|agree|deal with|figure out|work out|finali[sz]e|discuss|cover|handle|look at|tackle|revisit|"
+    r"pick up|sort out) (?:the )?[a-z -]{1,25} (?:after (?:signature|signing|award|launch|go-live|the contract|"
+    r"we sign|mobili[sz]ation|kick-?off|we start)|post[- ]signature|once (?:we've|we have|it's|the contract is) signed|"
+    r"at a later (?:date|stage))\b",
 )

@@ -160,6 +160,8 @@ class LLMRealizer:
             try:
                 yield from self._attempt(messages, guard, meta, started)
             except Exception as exc:  # noqa: BLE001 - any model failure falls back to the template voice
+                if _unreachable(exc) and not guard.emitted:
+                    raise  # endpoint down before a word: the caller keeps the turn pending and offers Retry
                 log.warning("LLM voice failed: %s", exc)
                 meta["problems"].append(f"error:{type(exc).__name__}")
                 meta["error"] = str(exc)
@@ -225,3 +227,8 @@ class LLMRealizer:
         meta["text"] = text
         meta["final_problems"] = []
         yield text
+
+
+def _unreachable(exc: Exception) -> bool:
+    """True for 'the model cannot answer at all' (LLMUnavailable), as opposed to a failure mid-reply."""
+    return type(exc).__name__ == "LLMUnavailable"
