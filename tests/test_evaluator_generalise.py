@@ -10,7 +10,7 @@ import pytest
 from trainer import lexicon as lx
 from trainer.acts import ActKind
 from trainer.analysis import analyse_turn
-from trainer.evaluator import Turn, evaluate
+from trainer.evaluator import Turn, _cue, evaluate
 from trainer.report import MISTAKE_TITLES, Report
 from trainer.transcripts import MAX_BYTES, MAX_TURNS
 
@@ -174,3 +174,72 @@ def test_maximal_transcript_evaluates() -> None:
     assert isinstance(report, Report)
     assert [m.id for m in report.mistakes] == list(MISTAKE_TITLES)
     assert 0 <= report.overall_score <= 100
+
+
+def test_giving_way_when_pressed_is_bargaining_not_power() -> None:
+    turns = conv("Honestly 46 is too high for us, can you sharpen it?", "Okay, we can come down to 44.", "Better.")
+    assert not detected(turns, "power_vs_leverage")
+
+
+def test_unprompted_giveaway_is_power() -> None:
+    turns = conv("Thanks for the proposal.", "We'll also knock another 3% off, no strings.", "Thank you.")
+    assert detected(turns, "power_vs_leverage")
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("We'll take your redlines and work within them.", ActKind.accept_their_process),
+    ("Happy to follow your usual tender steps.", ActKind.accept_their_process),
+    ("Fine, take the lead on the paperwork.", ActKind.accept_their_process),
+    ("We'll wait for your side's first draft then.", ActKind.accept_their_process),
+    ("Is there any way to speed this up? We're under a bit of time pressure.", ActKind.disclose_urgency),
+    ("No pressure, but could you let me know by Friday?", ActKind.disclose_urgency),
+    ("The machines go quiet after the current run finishes next week.", ActKind.disclose_urgency),
+    ("If we can't place it with you, it goes to the discounters.", ActKind.disclose_weak_alternative),
+    ("Our current customer is cutting orders by half next year.", ActKind.disclose_weak_alternative),
+    ("We don't have a real plan if this doesn't happen.", ActKind.disclose_weak_alternative),
+    ("I'll leave the number to you, I'm sure it'll be fair.", ActKind.deference),
+    ("Of course, we're flexible, you tell us the rate and we'll make it work.", ActKind.deference),
+])
+def test_more_paraphrases(line: str, kind: ActKind) -> None:
+    assert kind in kinds(line)
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("We've got capacity from March, no rush at all.", ActKind.disclose_urgency),
+    ("Our other option pays about the same and starts sooner.", ActKind.disclose_weak_alternative),
+    ("If this doesn't work, we'll take the Rotterdam offer, which is 6% higher.", ActKind.disclose_weak_alternative),
+    ("We'd prefer to work from our own template, it's shorter.", ActKind.accept_their_process),
+    ("You're one of the largest buyers in the region, which is why the volume tier matters to both of us.",
+     ActKind.deference),
+])
+def test_more_hard_negatives(line: str, kind: ActKind) -> None:
+    assert kind not in kinds(line)
+
+
+def test_cues_without_titles() -> None:
+    for line in ("The people who hold the budget are in Munich.", "Let me see what Marketing thinks.",
+                 "I need to get the numbers blessed by corporate."):
+        assert _cue(line), line
+    for line in ("The team liked it.", "Our price is 40.", "Delivery in May works."):
+        assert _cue(line) is None, line
+
+
+SAMPLES = [
+    "We need to sign before our board meets on the 14th, honestly.",
+    "Your CFO's draft is fine; we'll work from your template.",
+    "If you commit to 3 years, we can drop 4% — otherwise 52 stands.",
+    "Nobody else has bitten, and the pipeline is dead.",
+    "  Sure, that works. Who signs off on your side?",
+    "¿Qué tal? Ünïcödé İstanbul 12,500 EUR per unit!",
+    "Sorry I'm late — the traffic was a nightmare.",
+]
+
+
+def test_every_lexicon_pattern_matches_like_its_ignorecase_original() -> None:
+    """The folded, gated patterns find exactly what the plain case-insensitive patterns find."""
+    for name, value in vars(lx).items():
+        if not isinstance(value, lx.Folded):
+            continue
+        plain = re.compile(value.pattern, re.IGNORECASE)
+        for text in SAMPLES:
+            assert [m.span() for m in value.finditer(text)] == [m.span() for m in plain.finditer(text)], name

@@ -222,9 +222,10 @@ def _is_question(sent: Sentence) -> bool:
     return sent.norm.rstrip().endswith("?") or bool(lx.QUESTION_START.search(sent.norm))
 
 
-def their_people(text: str) -> bool:
-    """Does the text name someone on *their* side (not 'our team' or 'my manager')?"""
-    for pattern in (lx.STAKEHOLDER_MENTION, lx.ACTOR_GENERIC):
+def their_people(text: str, generic: bool = True) -> bool:
+    """Does the text name someone on *their* side (not 'our team' or 'my manager')? `generic` adds any
+    '<word> team/office/board' phrase to the known titles and functions."""
+    for pattern in (lx.STAKEHOLDER_MENTION, lx.ACTOR_GENERIC) if generic else (lx.STAKEHOLDER_MENTION,):
         for m in pattern.finditer(text):
             before = text[max(0, m.start() - 5) : m.start()]
             if not OWN_SIDE.search(before) and not m.group(0).lower().startswith(("our ", "my ")):
@@ -234,7 +235,14 @@ def their_people(text: str) -> bool:
 
 def _stakeholder_probe(sent: Sentence, question: bool, previous: str | None) -> bool:
     """A question, or a request to engage, about a specific actor on their side."""
-    if their_people(sent.norm) and (question or lx.ENGAGE_STRONG.search(sent.norm)):
+    if their_people(sent.norm, generic=False) and (question or lx.ENGAGE_STRONG.search(sent.norm)):
+        return True
+    if their_people(sent.norm) and (question or lx.ENGAGE_STRONG.search(sent.norm)) and (
+        lx.ENGAGE_STAKEHOLDER.search(sent.norm) or re.search(r"\b(?:important|matters?|view|take|make the (?:call|decision)|final say|veto|"
+                                                   r"in charge|owns?|responsible)\b", sent.norm, re.I)
+    ):
+        return True  # a generic function ('the delivery team') only counts when we ask what it needs or thinks
+    if question and lx.PROBE_CONCEPT.search(sent.norm):
         return True
     who = lx.WHO_PROBE.search(sent.norm) if question else None
     if who and not re.search(r"\bwho (?:drafts|writes|will draft)\b", sent.norm, re.I):
@@ -257,11 +265,12 @@ def _question_acts(sent: Sentence) -> list[Act]:
 
 def _urgent(sent: Sentence, scenario: Scenario | None, alternatives: list[Act]) -> bool:
     """Own urgency; a date attached to a strong alternative or a secured position, or a meeting proposal, is not."""
-    if lx.NEUTRAL_SCHEDULING.search(sent.norm):
+    if lx.NEUTRAL_SCHEDULING.search(sent.norm) or lx.CALM.search(sent.norm):
         return False
     if any(m and not SECOND_PERSON.search(m.group(0)) for m in lx.URGENCY.finditer(sent.norm)):
         return True
-    if lx.URGENCY_CONCEPT.search(sent.norm) or _pressure_hit(sent, scenario):
+    concepts = (lx.URGENCY_CONCEPT, lx.URGENCY_CONCEPT_2, lx.URGENCY_CONCEPT_3, lx.URGENCY_CONCEPT_4)
+    if any(p.search(sent.norm) for p in concepts) or _pressure_hit(sent, scenario):
         return True
     secured = any(a.kind == ActKind.cite_strong_alternative for a in alternatives) or lx.SECURE_DATE.search(sent.norm)
     return _timed_pressure(sent) and not secured
@@ -310,7 +319,9 @@ def _alternative_acts(sent: Sentence, scenario: Scenario | None, question: bool)
     broad = lx.WEAK_ALT_BROAD.search(sent.norm) or lx.WEAK_ALT_GENERAL.search(sent.norm)
     if broad and lx.POSITIVE_ALT.search(sent.norm) and not lx.WEAK_QUALIFIER.search(sent.norm):
         broad = None  # 'our next best option pays about the same' is not a weak fallback
-    weak = bool(lx.WEAK_ALT.search(sent.norm)) or (not strong and bool(broad or lx.WEAK_ALT_CONCEPT.search(sent.norm)))
+    weak = bool(lx.WEAK_ALT.search(sent.norm)) or (not strong and bool(
+        broad or lx.WEAK_ALT_CONCEPT.search(sent.norm) or lx.WEAK_ALT_CONCEPT_2.search(sent.norm)
+        or lx.WEAK_ALT_CONCEPT_3.search(sent.norm) or lx.WEAK_ALT_CONCEPT_4.search(sent.norm)))
     alt = scenario.trainee.alternative if scenario else None
     if alt and not question and any(re.search(rf"\b{re.escape(k)}", sent.norm, re.IGNORECASE) for k in alt.keywords):
         if alt.strength == AlternativeStrength.strong and not weak:
@@ -351,7 +362,8 @@ def _process_acts(sent: Sentence) -> list[Act]:
     elif lx.REFUSE_PROCESS.search(sent.norm) and not re.search(r"\bdon't mind\b", sent.norm, re.I):
         return acts  # 'we'd rather not leave price to the end' refuses their process
     elif any(p.search(sent.norm) for p in (lx.ACCEPT_PROCESS, lx.ACCEPT_PROCESS_BROAD, lx.PROCESS_GENERAL,
-                                           lx.PROCESS_CONCEPT)) or (
+                                           lx.PROCESS_CONCEPT, lx.PROCESS_CONCEPT_2, lx.PROCESS_CONCEPT_3,
+                                           lx.PROCESS_CONCEPT_4)) or (
         _assents_to_their_process(sent)
     ):
         aspect = _aspect(sent.norm, lx.ASPECT_WORDS) or ProcessAspect.draft
@@ -417,6 +429,8 @@ def _simple_acts(sent: Sentence, question: bool) -> list[Act]:
         (ActKind.deference, lx.DEFERENCE_BROAD),
         (ActKind.deference, lx.DEFERENCE_GENERAL),
         (ActKind.deference, lx.DEFERENCE_CONCEPT),
+        (ActKind.deference, lx.DEFERENCE_CONCEPT_2),
+        (ActKind.deference, lx.DEFERENCE_CONCEPT_3),
         (ActKind.walk_away, lx.WALK_AWAY),
     ]
     if not question:

@@ -109,7 +109,7 @@ def detect_power(ctx: Context) -> Detection:
     weak = {(i, q) for i, q, _ in ctx.trainee_acts(ActKind.disclose_weak_alternative)}
     # unconditional movement: ground given without a trade (when a poor fallback is the stated reason, that is
     # the weak-alternative mistake, not deference)
-    concessions = [h for h in ctx.trainee_acts(ActKind.concession) if (h[0], h[1]) not in weak]
+    concessions = [h for h in ctx.trainee_acts(ActKind.concession) if (h[0], h[1]) not in weak and not _pressed(ctx, h[0])]
     hits = _unique_turns(sorted(deference + concessions, key=lambda h: h[0]))
     found = Detection("power_vs_leverage", _evidence(hits))
     if hits:
@@ -117,6 +117,12 @@ def detect_power(ctx: Context) -> Detection:
         found.severity = min(3, (2 if deference else 1) + (len(hits) > 1))
         found.explanation, found.advice = rw.power(quote, ctx.turns[i].text, ctx.scenario, concession=not deference)
     return found
+
+
+def _pressed(ctx: Context, index: int) -> bool:
+    """Did the counterparty line just before this turn press for movement? Giving way then is ordinary bargaining."""
+    previous = ctx.previous_counterparty(index)
+    return bool(previous and lx.THEIR_PUSH.search(previous[:4000]))
 
 
 def detect_process(ctx: Context) -> Detection:
@@ -138,7 +144,7 @@ def _cue(text: str) -> str | None:
     for m in lx.STAKEHOLDER_MENTION.finditer(norm):
         if not norm[max(0, m.start() - 5) : m.start()].lower().endswith("your "):
             return text[m.start() : m.end()]
-    m = lx.CHECK_CUE.search(norm) or lx.STAKEHOLDER_CUE.search(norm)
+    m = lx.CHECK_CUE.search(norm) or lx.STAKEHOLDER_CUE.search(norm) or lx.CUE_CONCEPT.search(norm)
     if m is None:
         m = next((g for g in lx.ACTOR_GENERIC.finditer(norm) if not GENERIC_GROUP.match(g.group(0))
                   and not norm[max(0, g.start() - 5) : g.start()].lower().endswith("your ")), None)

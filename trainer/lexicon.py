@@ -27,6 +27,60 @@ def fold(text: str) -> str:
     return out
 
 
+try:  # the parser's opcodes, used only to compute first characters; without them patterns simply run ungated
+    import re._constants as _sre
+    import re._parser as _sre_parser
+except ImportError:  # pragma: no cover - other Python versions
+    _sre = _sre_parser = None  # type: ignore[assignment]
+
+
+def _first_chars(pattern: str) -> set[str] | None:
+    """Every character a match of the pattern can start with, or None when that cannot be bounded."""
+    if _sre_parser is None:
+        return None
+    try:
+        return _seq_first(_sre_parser.parse(pattern).data)
+    except Exception:  # an unexpected parse shape: no gate, same matches
+        return None
+
+
+def _seq_first(items: Any) -> set[str] | None:
+    """First characters of a parsed sequence; None when unknown or when the sequence may match empty."""
+    out: set[str] = set()
+    for op, av in items:
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue  # zero width: the next item decides
+        if op is _sre.LITERAL:
+            return out | {chr(av)}
+        if op is _sre.IN:
+            chars: set[str] = set()
+            for iop, iav in av:
+                if iop is _sre.LITERAL:
+                    chars.add(chr(iav))
+                elif iop is _sre.RANGE:
+                    chars |= {chr(c) for c in range(iav[0], iav[1] + 1)}
+                else:
+                    return None
+            return out | chars
+        if op is _sre.SUBPATTERN or op is _sre.BRANCH:
+            subs = [av[-1].data] if op is _sre.SUBPATTERN else [alt.data for alt in av[1]]
+            found = [_seq_first(sub) for sub in subs]
+            if any(f is None for f in found):
+                return None
+            return out.union(*found)  # type: ignore[arg-type]
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            low, _, item = av
+            first = _seq_first(item.data)
+            if first is None:
+                return None
+            if low >= 1:
+                return out | first
+            out |= first
+            continue
+        return None
+    return None
+
+
 class Folded:
     """A case-insensitive pattern run as a case-sensitive one over folded text.
 
@@ -41,7 +95,9 @@ class Folded:
         if re.search(r"\\[A-Z]", pattern):
             raise ValueError("folded patterns may not use upper-case escapes")
         self.pattern = pattern.lower()
-        self._rx = re.compile(self.pattern)
+        first = _first_chars(self.pattern)
+        gate = f"(?=[{''.join(re.escape(c) for c in sorted(first))}])" if first else ""
+        self._rx = re.compile(f"{gate}(?:{self.pattern})")  # the gate lets `re` skip hopeless positions cheaply
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         return self._rx.search(fold(text), pos, endpos)
@@ -463,7 +519,7 @@ STAKEHOLDER_CUE = rx(
     r"\b(?:board|committee|investment committee|ic|steering group|partners?(?: meeting)?|leadership|management team|"
     r"exec(?:utive)? team|procurement|purchasing|legal|counsel|lawyers?|compliance|operations|ops team|plant manager|"
     r"engineering|finance|treasury|hr|audit|quality(?: team)?|my (?:boss|manager|director|superiors?|partners?|"
-    r"colleagues?|team|people|head office|hq|principal)|head office|headquarters|hq|the (?:team|business|group|parent)|"
+    r"colleagues?|team|people|head office|hq|principal)|head office|headquarters|hq|the (?:business|group|parent)|"
     r"(?:our|the) (?:users|business unit|regional|global team|plant|site|controllers?|union|works council))\b",
     r"\b(?:i'll|i will|i'd|i would|i need to|i have to|i must|let me|we'll need to|i'll have to|i'll need to)\b[^.?!]{0,20}"
     r"\b(?:check|run (?:it|this|that) (?:by|past)|take (?:it|this|that) (?:back|to)|confirm|clear (?:it|this|that)|"
@@ -929,7 +985,7 @@ FIRM = rx(
     r"\bno (?:further|more) (?:room|movement|discount)\b|\b(?:our|my) (?:best|final|floor|limit|bottom line)\b|"
     r"\bthat's (?:as far as|the limit|our limit)\b",
 )
-VALUE_FRAME = rx(r"\b(?:which|that) means\b|\bso you get\b|\bmeans you (?:get|have)\b|\bwhich is why you\b")
+VALUE_FRAME = rx(r"\b(?:which|that) means\b|\bso you get\b|\bmeans you (?:get|have)\b|\bwhich is (?:exactly )?why\b")
 POSITIVE_ALT = rx(r"\b(?:about the same|the same|better|more|higher|stronger|faster|solid|signed|firm|in writing|comparable|similar)\b")
 REFUSE_PROCESS = rx(
     r"\b(?:don't|do not|rather not|would rather not|'d rather not|instead of|rather than|not (?:leave|park|defer|save|use|"
@@ -940,7 +996,6 @@ REFUSE_PROCESS = rx(
 # Deference: self-effacing size talk, not wanting to be a nuisance, apologising for an ask, handing them the market.
 DEFERENCE_CONCEPT = rx(
     r"\b(?:we're|we are|i'm|i am) (?:only|just|merely) (?:a handful|a few|\w+) (?:of us|people|staff|person|guys)\b",
-    r"\b(?:a |an )?(?:very |really |such a |huge |big |great )*(?:big |great |huge )?hono(?:u)?r (?:for|to) (?:us|me|work)\b",
     r"\b(?:don't|do not|wouldn't|never|'d hate|would hate|hate) (?:want )?to (?:make|cause|create) (?:a |any )?"
     r"(?:problems?|trouble|issues?|fuss|waves|difficulties)\b",
     r"\b(?:don't|do not|wouldn't) want to be (?:the|that|a) (?:guy|person|one|supplier|vendor|agency|firm|partner) who\b",
@@ -962,7 +1017,7 @@ GIFT_CONDITION = rx(
 GIFT_GIVE = rx(r"\b(?:we'd|i'd|we would|i would|we'll|i'll|we can|i can) (?:probably |happily |gladly |just |still )?"
                r"(?:take|accept|settle for|go (?:down )?to|drop to|do|lock|hold|throw in|add|include|waive)\b")
 NOT_FREE = rx(r"\b(?:price|charge|bill|quote|invoice) (?:it|them|that|this) (?:separately|as an extra|on top)\b|"
-              r"\bat (?:extra|additional) cost\b|\bas a (?:paid|priced|separate) (?:option|extra|add-on)\b")
+              r"\bat (?:extra|additional) cost\b|\b(?:priced|charged|billed|invoiced) at\b|\bas a (?:paid|priced|separate) (?:option|extra|add-on)\b")
 # Own pressure said indirectly: bills falling due, savings that only stretch so far, a date of ours.
 URGENCY_CONCEPT = rx(
     r"\b(?:rent|mortgage|payroll|wages|salaries|bills?|loan|repayments?|invoices?|tax bill|vat)\b[^.?!]{0,25}"
@@ -1015,7 +1070,8 @@ ACTOR_GENERIC = rx(
     r"\b(?!(?:to|through|once|after|before|for|of|in|on|at|with|by|from|and|or|but|the|a|an|this|that|whole|same|new|"
     r"full|wider|core|entire|our|my|your|their|whose|which|what|is|are|was|be|its|his|her|every|each|one|any|per|"
     r"price|cost|first|second|next|last|single|other|another)\b)"
-    r"[a-z&-]+ (?:team|group|office|department|dept|committee|board|unit|function|panel|council|desk|planning)\b",
+    r"[a-z&-]+ (?:team|group|office|department|dept|committee|board|unit|function|panel|council|desk|planning|"
+    r"managers?|directors?|officers?|controllers?|coordinators?|administrators?)\b",
     r"\b(?:vmo|pmo|a&r|bd|r&d|qs|hse|ehs|l&d|gc)\b",
 )
 # Process surrender in other words: slots, programmes and dates they pick; parking an issue until after signature.
@@ -1028,4 +1084,138 @@ PROCESS_CONCEPT = rx(
     r"pick up|sort out) (?:the )?[a-z -]{1,25} (?:after (?:signature|signing|award|launch|go-live|the contract|"
     r"we sign|mobili[sz]ation|kick-?off|we start)|post[- ]signature|once (?:we've|we have|it's|the contract is) signed|"
     r"at a later (?:date|stage))\b",
+)
+
+# --- third pass: paraphrases written from the definitions and checked against our own example lines ------------
+DEFERENCE_CONCEPT_2 = rx(
+    r"\b(?:just |simply )?(?:happy|glad|thrilled|grateful|delighted) to be (?:in the (?:conversation|room|running|mix)|"
+    r"considered|at the table|on (?:your|the) (?:radar|list|shortlist))\b",
+    r"\b(?:wasn't|was not|not|won't|will not|wouldn't) (?:going )?to ask for (?:much|a lot|too much|the earth|the moon)\b",
+    r"\byou know (?:the|this) [a-z]+ (?:far |much |a lot |so much )?better than (?:us|me|we do|i do)\b",
+    r"\b(?:means?|would mean) (?:so much|a lot|everything|the world) to (?:us|me)\b",
+    r"\b(?:the )?(?:margin|price|money|fee|rate|terms|pay) (?:is|are) (?:secondary|not the point|not what matters|"
+    r"not important|a detail)\b",
+    r"\bdon't take this the wrong way\b|\bin no (?:place|position) to (?:ask|push|negotiate|argue|demand)\b",
+    r"\bmore than fair\b|\b(?:very|so|incredibly|really|extremely) generous\b|\bgiven who you are\b",
+    r"\b(?:happy|glad|willing|prepared) to (?:knock|shave|take) (?:a bit|a little|something|some|a few [a-z]+) off\b",
+    r"\bno need to (?:counter|negotiate|haggle|go back and forth)\b|\bwithout (?:you )?(?:even )?(?:asking|being asked)\b",
+    r"\b(?:i know|sorry)\b[^.?!]{0,15}\b(?:this|it)(?:'s| is) (?:a bit |rather |really |a little )?(?:awkward|cheeky|a lot)\b",
+    r"\b(?:we|i)(?:'ll| will)? (?:just )?accept (?:it|that|this|the [a-z]+ you offered|your [a-z]+) as it stands\b",
+)
+URGENCY_CONCEPT_2 = rx(
+    r"\b(?:loan|facility|overdraft|debt|note|bridge|mortgage)\b[^.?!]{0,25}\b(?:is |'s |are )?(?:repayable|due|matures|"
+    r"expires|gets called|comes due)\b",
+    r"\b(?:won't|will not|doesn't|does not|can't) (?:keep|last|hold) (?:past|beyond|after|much longer|longer than)\b|"
+    r"\b(?:perishable|spoiling|going off)\b",
+    r"\b(?:sitting|standing|stood|lying) idle\b|\bidle (?:until|till)\b",
+    r"\b(?:promised|told|committed to|assured|guaranteed) (?:our|my) (?:investors?|board|lenders?|bank|shareholders|"
+    r"partners?|customers?|members|backers)\b",
+    r"\b(?:circling back|circle back|bumping this|gentle reminder|nudging|chasing (?:up|this)|any movement)\b",
+    r"\b(?:any chance|could you|can you|would you be able to)\b[^.?!]{0,30}\b(?:confirm|decide|sign|let (?:us|me) know|"
+    r"come back to (?:us|me)|get back to (?:us|me)|give (?:us|me) an answer)\b[^.?!]{0,20}\bby (?:monday|tuesday|"
+    r"wednesday|thursday|friday|tomorrow|tonight|the end of|end of|next|this)\b",
+    r"\b(?:payroll|wages|salaries)\b[^.?!]{0,20}\b(?:is|are|'s) (?:on|due|this|next)\b|\b(?:what|that) covers "
+    r"(?:payroll|wages|the rent|salaries)\b",
+)
+WEAK_ALT_CONCEPT_2 = rx(
+    r"\bwithout (?:your|the|this) [a-z]+\b[^.?!]{0,50}\b(?:would|'d|will) (?:just )?(?:sit|rot|gather dust|go nowhere|"
+    r"struggle|fold|die)\b",
+    r"\b(?:got|getting|get) nowhere\b|\bhad no luck\b",
+    r"\b(?:it's|it is|that's|that is) back to\b",
+    r"\ball (?:we'd|we would|i'd|i would|we|i) (?:have|had|'d have) left\b|\ball that's left\b",
+)
+PROCESS_CONCEPT_2 = rx(
+    r"\bwhichever (?:[a-z]+ ){0,3}(?:template|format|schedule|process|structure|paper|form|nda|contract|agenda|order|"
+    r"version|paperwork|documents?)\b[^.?!]{0,40}\b(?:you|your|they)\b",
+    r"\bon (?:your|their) (?:[a-z']+ )?(?:timetable|schedule|timeline|calendar|cycle|cadence)\b",
+    r"\b(?:slot|fit|plug) (?:into|in with|around) (?:your|their)\b",
+)
+DEFERENCE_CONCEPT_3 = rx(
+    r"\b(?:kept|put|set|priced|pitched) (?:our|the|my) (?:price|rate|fee|quote|number) (?:right |already )?(?:at|near|to) "
+    r"the (?:bottom|low end|floor|lowest)\b",
+    r"\b(?:don't|do not|wouldn't|never) want to be (?:a|any) (?:burden|nuisance|bother|pain|trouble)\b",
+    r"\bleave (?:the )?(?:number|price|rate|fee|figure|pricing|terms|amount|money) (?:up )?to you\b",
+    r"\bas a (?:small |little |goodwill )?gesture\b|\bno strings(?: attached)?\b|\bnothing (?:asked )?in return\b",
+    r"\b(?:we'll|we will|i'll|i will|we can|i can) (?:also |just |happily )?knock (?:another |a further |an extra )?"
+    r"[^.?!]{0,15}\boff\b",
+    r"\byou tell (?:us|me) (?:the|what|your) [a-z ]{0,20}(?:and|,) (?:we|i)(?:'ll| will) (?:make it work|do it|accept|"
+    r"go with|take it)\b",
+)
+URGENCY_CONCEPT_3 = rx(
+    r"\bnowhere to (?:go|put (?:it|them)|store (?:it|them)|send (?:it|them))\b",
+    r"\b(?:on|by|from|next|this) [a-z0-9]+\b[^.?!]{0,30}\bunless (?:this|it|the deal|we|you)\b",
+    r"\b(?:would be|it'd be|it would be|be) (?:great|good|ideal|helpful|nice|brilliant) to (?:wrap|close|sign|finish|"
+    r"get (?:this|it) (?:done|signed|agreed))\b[^.?!]{0,30}\b(?:this|next|by|before|soon|quickly|asap)\b",
+)
+WEAK_ALT_CONCEPT_3 = rx(
+    r"\b(?:there isn't|there's not|there is not|there's no|there is no) (?:really )?(?:anyone|anybody|one) else\b",
+    r"\bif (?:we|i) (?:walk|walk away|lose this|say no|pass)\b[^.?!]{0,40}\b(?:dark|idle|dies|empty|nothing|stops?|"
+    r"shuts?|closes?)\b",
+    r"\b(?:existing|current|main|only|biggest) (?:buyer|customer|client|outlet|distributor|contract|account)\b"
+    r"[^.?!]{0,20}\b(?:is )?(?:winding down|closing|leaving|pulling out|going bust|exiting|dropping us|ending)\b",
+)
+PROCESS_CONCEPT_3 = rx(
+    r"\b(?:follow|go through|stick to|work within|use) (?:your|their) (?:usual |normal |standard |internal |own )?"
+    r"(?:[a-z]+ )?(?:steps|procedure|route|rules|playbook|method|redlines|framework|workflow|checklist)\b",
+    r"\bwork within (?:them|it|those|that)\b",
+    r"\b(?:monthly|quarterly|weekly|fortnightly)\b[^.?!]{0,40}\b(?:is|are) (?:fine|good|ok|okay|great) (?:with|for) "
+    r"(?:us|me)\b",
+)
+# Who holds a budget or a decision on their side, said without a title.
+CUE_CONCEPT = rx(
+    r"\b(?:people|person|folks|whoever|someone|those) (?:who|that) (?:hold|holds|control|controls|own|owns|sign|signs|"
+    r"approve|approves|decide|decides|set|sets|run|runs) (?:the|off|it|this|that)\b",
+    r"\b(?!(?:our|my|the|those|these|some|other)\b)[a-z]+ (?:folks|people|guys)\b",
+    r"\b(?:corporate|marketing|sales|merchandising|planning|buying|strategy|product|design|research|safety|security|"
+    r"sustainability|esg|facilities|estates|logistics|supply chain) (?:thinks?|wants?|needs?|says?|prefers?|will|would|"
+    r"has|have|is|are|signs?|decides?|approves?)\b",
+    r"\b(?:blessed|signed off|approved|cleared|okayed|ok'd|rubber-stamped) by\b",
+    r"\b(?:advisers|advisors|consultants|auditors|actuaries|assessors|reviewers|governors|regulators?)\b",
+)
+# Probes without a title: anyone besides you, corporate's view.
+PROBE_CONCEPT = rx(
+    r"\b(?:anyone|anybody|someone|who) (?:besides|apart from|other than|beyond|above) (?:you|yourself)\b",
+    r"\b(?:corporate|head office|group|hq|the board|procurement|finance|legal|operations)'s (?:view|take|position|"
+    r"concern|priorit|angle|requirement)",
+)
+# The counterparty pressing for movement: a concession that answers this is bargaining, not deference.
+THEIR_PUSH = rx(
+    r"\btoo (?:high|much|expensive|steep|rich|long|slow|low)\b|\b(?:is|are|'s|looks?|seems?) (?:high|steep|expensive|"
+    r"a lot|pricey|rich)\b|\bover (?:our |the )?budget\b|\b(?:can|could|would) you (?:do|go|come|move|sharpen|get|drop|"
+    r"meet|match|improve|take)\b|\bneed (?:you )?to (?:come down|move|do better|sharpen|be lower|get to|drop|improve)\b|"
+    r"\b(?:cheaper|lower|better) (?:quote|offer|price|rate|elsewhere)\b|\bdoesn't work for us\b|\bwon't work for us\b|"
+    r"\b(?:push|pushing|pushed) back\b|\bnon-?starter\b|\bwe need (?:more|less|better|a lower|a better)\b",
+)
+PROCESS_CONCEPT_4 = rx(
+    r"^\s*(?:(?:fine|sure|ok(?:ay)?|great|of course|no problem),? )?(?:you )?(?:take|hold|have) the (?:lead|pen|wheel)\b",
+    r"\b(?:you|your side|your team) (?:lead|drive|steer)\b(?! time)",
+    r"\b(?:wait for|wait on|look out for) (?:your|their) (?:side's |team's |lawyers' |counsel's )?(?:first )?(?:draft|paper|"
+    r"version|template|terms|redlines?)\b",
+    r"\b(?:price|pricing|money|fees?|rates?|the numbers|commercials|budget) (?:can|could|will) (?:come|follow|wait|be "
+    r"sorted|be settled)(?: until)? (?:later|last|afterwards|at the end|after)\b",
+    r"\bgo along with the [a-z -]{0,30}(?:process|approach|order|plan|structure|steps|timeline|format) (?:you|they)\b",
+    r"\b(?:not|no need to) (?:worry|fuss|bother|overthink)\b[^.?!]{0,15}\b(?:about )?(?:the )?(?:structure|format|process|"
+    r"order|paperwork|agenda)\b",
+)
+URGENCY_CONCEPT_4 = rx(
+    r"\b(?:time pressure|pressed for time|up against it|against the clock|on the clock)\b",
+    r"\b(?:speed (?:this|things|it) up|hurry (?:this|things) along)\b",
+    r"\b(?:our|my) (?:backers|investors|lenders|bank|funders|board)\b[^.?!]{0,40}\b(?:before|until|by) (?:they|we|the)\b",
+    r"\b(?:go|goes|will go|would go|fall|falls) (?:quiet|idle|silent|dark) (?:after|once|when|from)\b",
+    r"\b(?:nudge|chase|ping|prod) (?:again|once more)\b|\b(?:keen|eager|anxious) to (?:get (?:this|it) (?:done|signed|"
+    r"over the line|closed)|close|wrap)\b",
+)
+# Saying out loud that there is no hurry on our side.
+CALM = rx(r"\bno (?:rush|hurry|pressure)(?: at all)?(?: on our (?:side|end))?\b(?!,? but)|\bnot in (?:a|any) (?:rush|hurry)\b|"
+          r"\b(?:plenty|lots) of time\b|\bin no (?:rush|hurry)\b")
+WEAK_ALT_CONCEPT_4 = rx(
+    r"\bif (?:we|i) (?:can't|cannot|don't|do not) (?:place|sell|land|win|get|secure) (?:it|this|them|the [a-z]+) "
+    r"(?:with|to|from) (?:you|your)\b",
+    r"\b(?:goes|go|going|end up|ends up) (?:to|with|at) (?:the )?(?:discounters?|clearance|liquidators?|scrap|landfill|"
+    r"auction|spot market|outlet)\b",
+    r"\b(?:not|isn't|is not|wouldn't be|won't be) (?:sustainable|viable|workable|an option for long)\b",
+    r"\b(?:nobody|no one|no-one) (?:else )?(?:in|around|across) (?:the|this) [a-z]+ (?:is|are|has|have|will)\b",
+    r"\b(?:current|existing|main|only|biggest) (?:customer|client|buyer|account|outlet)\b[^.?!]{0,20}\b(?:is )?"
+    r"(?:cutting|reducing|halving|dropping|shrinking)\b",
+    r"\b(?:we|i) (?:don't|do not) (?:have|really have) (?:a |any )?(?:real |proper |other )?(?:plan|route|way forward)\b",
 )

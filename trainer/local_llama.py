@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 import time
@@ -103,4 +104,15 @@ def is_loaded(path: Path, n_ctx: int) -> bool:
 def unload_all() -> None:
     """Drop every cached Llama (benchmarks that need a cold load)."""
     with _LOADED_LOCK:
+        _LOADED.clear()
+
+
+@atexit.register
+def _close_all() -> None:
+    """Free models before interpreter teardown; llama_cpp's own finaliser fails once its globals are gone."""
+    with _LOADED_LOCK:
+        for loaded in _LOADED.values():
+            close = getattr(loaded.llama, "close", None)
+            if close is not None:
+                close()
         _LOADED.clear()
