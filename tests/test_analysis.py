@@ -304,3 +304,12 @@ def test_weak_alternative_in_many_wordings(text: str) -> None:
 )
 def test_credible_alternatives_are_not_weak(text: str) -> None:
     assert ActKind.disclose_weak_alternative not in kinds(text)
+
+
+def test_a_contract_length_is_not_payment_days_without_an_alias() -> None:
+    from trainer.scenarios import load_library
+
+    carmaker = load_library().scenarios["carmaker-renewal"]
+    offers = analyse_turn("If you commit to a three year term, we can move to a 2% price-down.", carmaker).offers()
+    assert offers == {"annual_price_down": 2.0}
+    assert analyse_turn("We can do 45 days.", carmaker).offers() == {"payment_terms": 45.0}

@@ -70,3 +70,18 @@ def test_closed_session_stays_closed() -> None:
     state = eng.step(state, "deal").state
     again = eng.step(state, "actually, more please")
     assert again.state.status == "agreed" and again.move.kind == MoveKind.close
+
+
+def test_a_partial_offer_within_its_limits_is_not_a_whole_deal() -> None:
+    """Naming one issue ("2% on the price-down") must not close the deal on issues the trainee never named."""
+    from trainer.scenarios import load_library
+
+    carmaker = load_library().scenarios["carmaker-renewal"]
+    eng = Engine(carmaker, seed=7)
+    state, _ = eng.open()
+    for text in ("Who else on your side has to be comfortable with phase two?",
+                 "If you commit to a three year term, we can move to a 2% price-down."):
+        result = eng.step(state, text)
+        state = result.state
+    assert result.move.kind not in (MoveKind.accept, MoveKind.close)
+    assert state.status.value != "agreed"

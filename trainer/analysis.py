@@ -195,7 +195,10 @@ def _match_issue(amount: Amount, sentence: str, scenario: Scenario) -> tuple[Iss
             return issue, value
     if amount.unit is None:
         return None
-    compatible = [(i, v) for i in scenario.issues if (v := convert(amount, i)) is not None]
+    # Without an alias naming the issue, only an exact unit match counts: "a three-year term" is not
+    # 1,095 days of payment terms just because days are the only time unit on the table.
+    compatible = [(i, v) for i in scenario.issues
+                  if _issue_unit(i)[0] == amount.unit and (v := convert(amount, i)) is not None]
     return compatible[0] if len(compatible) == 1 else None
 
 
@@ -205,7 +208,10 @@ def _offer_acts(sent: Sentence, scenario: Scenario | None) -> list[Act]:
     if lx.THEIR_NUMBER.search(sent.norm) and not lx.OFFER_CUE.search(sent.norm):
         return acts
     has_cue = bool(lx.OFFER_CUE.search(sent.norm))
+    theirs = [m.end() for m in lx.THEIR_NUMBER.finditer(sent.norm)]
     for amount in find_amounts(sent.norm):
+        if any(0 <= amount.start - end <= 20 for end in theirs):
+            continue  # "your offer of 120 days": quoting their number, not making ours
         if scenario is not None:
             matched = _match_issue(amount, sent.norm, scenario)
             if matched is None:

@@ -372,8 +372,14 @@ def _take_process(state: DealState, scenario: Scenario, reveals: list[str]) -> M
 
 
 def _acceptable(state: DealState, scenario: Scenario) -> bool:
-    """It accepts when the trainee just proposed a package entirely within what it will currently give."""
+    """It accepts when the trainee just proposed a package entirely within what it will currently give.
+
+    Every issue must carry a trainee position: a partial offer ("we can move to 2% on the price-down") is not a
+    deal on the issues the trainee has not named yet.
+    """
     if not state.events.offers:
+        return False
+    if any(state.trainee_positions.get(i.id) is None for i in scenario.issues):
         return False
     package = _package(state, scenario)
     return all(not better_for_trainee(i, package[i.id], limit(state, scenario, i)) for i in scenario.issues)
