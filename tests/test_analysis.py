@@ -313,3 +313,11 @@ def test_a_contract_length_is_not_payment_days_without_an_alias() -> None:
     offers = analyse_turn("If you commit to a three year term, we can move to a 2% price-down.", carmaker).offers()
     assert offers == {"annual_price_down": 2.0}
     assert analyse_turn("We can do 45 days.", carmaker).offers() == {"payment_terms": 45.0}
+
+
+def test_one_value_per_issue_per_sentence() -> None:
+    from trainer.scenarios import load_library
+
+    carmaker = load_library().scenarios["carmaker-renewal"]
+    text = "I propose 2% price-down, 60 days payment, three years."
+    assert analyse_turn(text, carmaker).offers() == {"annual_price_down": 2.0, "payment_terms": 60.0}

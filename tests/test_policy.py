@@ -176,3 +176,23 @@ def test_randomness_is_bounded() -> None:
 def test_walk_away_ends_the_session() -> None:
     state, results = _play(analysis("we're done", act(K.walk_away)))
     assert state.status == "walked_away" and results[0].move.kind == MoveKind.farewell
+
+
+def test_it_never_moves_past_the_trainees_own_ask() -> None:
+    """Once it already gives what the trainee asked on an issue, a reciprocal step leaves that issue alone."""
+    from trainer.engine import Engine
+    from trainer.scenarios import load_library
+    from trainer.terms import better_for_trainee
+
+    carmaker = load_library().scenarios["carmaker-renewal"]
+    eng = Engine(carmaker, seed=7)
+    state, _ = eng.open()
+    for text in ("Who else on your side has to be comfortable with phase two?",
+                 "What is driving the price target this year?",
+                 "If you commit to a three year term, we can move to a 2% price-down.",
+                 "I propose 2% price-down and 60 days payment, based on the market rate for this part."):
+        state = eng.step(state, text).state
+        for issue in carmaker.issues:
+            ask = state.trainee_positions.get(issue.id)
+            if ask is not None:
+                assert not better_for_trainee(issue, state.counterparty_positions[issue.id], ask), issue.id

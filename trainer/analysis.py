@@ -189,9 +189,11 @@ def _match_issue(amount: Amount, sentence: str, scenario: Scenario) -> tuple[Iss
         distance = start - amount.end if start >= amount.end else max(0, amount.start - end)
         return distance + (0 if _issue_unit(issue)[0] == amount.unit else 6)
 
-    for _, _, issue in sorted(_alias_hits(sentence, scenario), key=gap):
+    for hit in sorted(_alias_hits(sentence, scenario), key=gap):
+        issue = hit[2]
         value = convert(amount, issue)
-        if value is not None:
+        # Converting between time units (years -> days) needs the alias right beside the amount.
+        if value is not None and (_issue_unit(issue)[0] == amount.unit or gap(hit) - 6 <= 12):
             return issue, value
     if amount.unit is None:
         return None
@@ -217,6 +219,8 @@ def _offer_acts(sent: Sentence, scenario: Scenario | None) -> list[Act]:
             if matched is None:
                 continue
             issue, value = matched
+            if any(a.issue_id == issue.id for a in acts):
+                continue  # one value per issue per sentence: "60 days payment, three years" is not two payment terms
             acts.append(Act(kind=ActKind.offer, quote=sent.raw, issue_id=issue.id, value=value, unit=issue.unit))
         elif has_cue and amount.unit is not None:
             acts.append(Act(kind=ActKind.offer, quote=sent.raw, value=amount.value, unit=amount.unit, confidence=0.7))

@@ -311,15 +311,15 @@ def _step_toward_limit(state: DealState, scenario: Scenario, issue: Issue, rng: 
     current = state.counterparty_positions[issue.id]
     target = limit(state, scenario, issue)
     gap = target - current
-    if trainee_gain(issue, current, target) <= 0:
-        return current
-    new = current + gap * min(_rate(state) * rng.uniform(*JITTER), 1.0)
     ask = state.trainee_positions.get(issue.id)
-    if ask is not None and better_for_trainee(issue, new, ask):
-        new = ask
+    if trainee_gain(issue, current, target) <= 0 or (ask is not None and not better_for_trainee(issue, ask, current)):
+        return current  # at its limit, or already giving at least what the trainee asked
+    new = current + gap * min(_rate(state) * rng.uniform(*JITTER), 1.0)
     rounded = round_for_cp(issue, new)
     if not better_for_trainee(issue, rounded, current) and trainee_gain(issue, current, target) >= issue.step:
         rounded = round_for_cp(issue, current + issue.step * (1 if gap > 0 else -1))
+    if ask is not None and better_for_trainee(issue, rounded, ask):
+        rounded = ask  # never more generous than the trainee's own ask
     return rounded
 
 
