@@ -110,12 +110,32 @@ def sections(body: str) -> dict[str, str]:
     return {k: v.strip() for k, v in out.items()}
 
 
+# The articles the notes paraphrase, by file name. Notes cite a file name and a short form of the title in their
+# front matter (a full 13-14 word title would itself be a 12-word run from the article); citations show the full one.
+SOURCE_TITLES: dict[str, str] = {
+    "000_007b3d706b4868db.txt": "Why does the weaker side often lose more ground than the asymmetry requires",
+    "001_f9941fbd49da9cfa.txt": "(guide) Overcoming power imbalances in negotiation",
+    "002_8dea1652c559508e.txt": "Negotiation Strategy: How a Weaker Party Can Build Leverage One Point at a Time",
+    "003_6b4aae9338942815.txt": "How to overcome Power Imbalance in Negotiations",
+    "004_21fc6bbc5934588e.txt": "Power Imbalance in Negotiation (Q&A)",
+}
+
+
+def full_source(source: str) -> str:
+    """'<file> — <short title>' from a note, as '<file> — <full title>' for citations."""
+    file_name = source.split("—")[0].strip()
+    return f"{file_name} — {SOURCE_TITLES[file_name]}" if file_name in SOURCE_TITLES else source
+
+
 def _problems(meta: dict, body: str, stem: str) -> list[str]:
     """Everything wrong with one note's front matter and body."""
     problems = []
     for key in ("id", "title", "source"):
         if not isinstance(meta.get(key), str) or not meta.get(key, "").strip():
             problems.append(f"missing or empty '{key}'")
+    source = meta.get("source")
+    if isinstance(source, str) and source.split("—")[0].strip() not in SOURCE_TITLES:
+        problems.append(f"'source' must start with an article file name: one of {sorted(SOURCE_TITLES)}")
     unknown_keys = set(meta) - {"id", "title", "source", "tags"}
     if unknown_keys:
         problems.append(f"unknown front-matter keys {sorted(unknown_keys)}")
@@ -148,7 +168,7 @@ def parse_note(path: Path) -> Note:
     problems = _problems(meta, body, path.stem)
     if problems:
         raise NoteError("; ".join(f"{path.name}: {p}" for p in problems))
-    return Note(id=meta["id"], title=meta["title"].strip(), source=meta["source"].strip(),
+    return Note(id=meta["id"], title=meta["title"].strip(), source=full_source(meta["source"].strip()),
                 tags=list(meta["tags"]), body=body.strip(), path=str(path))
 
 
