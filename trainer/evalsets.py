@@ -75,18 +75,8 @@ def score(items: list[GoldItem], run: Callable[[list[Turn]], Report]) -> dict[st
     for item in items:
         report = run(item.turns)
         for finding in report.mistakes:
-            c, gold = counts[finding.id], item.present[finding.id]
-            if finding.detected and gold:
-                c.tp += 1
-                c.evidence_hits += bool({e.turn for e in finding.evidence} & item.evidence[finding.id])
-            elif finding.detected:
-                c.fp += 1
-                c.errors.append(f"FP {item.id}")
-            elif gold:
-                c.fn += 1
-                c.errors.append(f"FN {item.id}")
-            else:
-                c.tn += 1
+            _count(counts[finding.id], finding.detected, item.present[finding.id],
+                   {e.turn for e in finding.evidence}, item.evidence[finding.id], item.id)
     return counts
 
 

@@ -81,26 +81,25 @@ def _evidence(hits: list[tuple[int, str, object]]) -> list[Evidence]:
     return [Evidence(turn=i, quote=rw.short(q, 300)) for i, q, _ in hits]
 
 
-def detect_urgency(ctx: Context) -> Detection:
-    """Own deadline, runway or pressure said out loud."""
-    hits = _unique_turns(ctx.trainee_acts(ActKind.disclose_urgency))
-    found = Detection("urgency_signal", _evidence(hits))
+def _disclosure(ctx: Context, mistake: str, kind: ActKind, rewrite: Callable) -> Detection:
+    """A costly disclosure: every turn that makes it is evidence; the first one gets the rewrite."""
+    hits = _unique_turns(ctx.trainee_acts(kind))
+    found = Detection(mistake, _evidence(hits))
     if hits:
         i, quote, _ = hits[0]
         found.severity = min(3, 1 + len(hits))
-        found.explanation, found.advice = rw.urgency(quote, ctx.turns[i].text, ctx.scenario)
+        found.explanation, found.advice = rewrite(quote, ctx.turns[i].text, ctx.scenario)
     return found
+
+
+def detect_urgency(ctx: Context) -> Detection:
+    """Own deadline, runway or pressure said out loud."""
+    return _disclosure(ctx, "urgency_signal", ActKind.disclose_urgency, rw.urgency)
 
 
 def detect_weak_alternative(ctx: Context) -> Detection:
     """A poor fallback (or none) volunteered; a strong, credible alternative is fine."""
-    hits = _unique_turns(ctx.trainee_acts(ActKind.disclose_weak_alternative))
-    found = Detection("weak_alternative", _evidence(hits))
-    if hits:
-        i, quote, _ = hits[0]
-        found.severity = min(3, 1 + len(hits))
-        found.explanation, found.advice = rw.weak_alternative(quote, ctx.turns[i].text, ctx.scenario)
-    return found
+    return _disclosure(ctx, "weak_alternative", ActKind.disclose_weak_alternative, rw.weak_alternative)
 
 
 def detect_power(ctx: Context) -> Detection:
