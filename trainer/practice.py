@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from trainer.llm import LLMUnavailable
 from trainer.scenarios import Scenario
 
 log = logging.getLogger(__name__)
@@ -328,7 +329,7 @@ def _voice_meta(realizer: Any) -> dict[str, Any]:
 def _voice_error(exc: Exception) -> str:
     """A one-line message for a failed reply, naming the model's own explanation when it has one."""
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    if type(exc).__name__ == "LLMUnavailable":
+    if isinstance(exc, LLMUnavailable):
         return f"{detail} Your message is saved. Retry, or continue with the quick voice."
     return "The counterparty's voice failed. Your message is saved. Retry, or continue with the quick voice."
 

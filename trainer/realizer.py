@@ -17,6 +17,7 @@ from langchain_core.language_models import BaseChatModel
 
 from trainer.deal import DealState
 from trainer.guardrails import MAX_WORDS, allowed_numbers, line_problems, missing_numbers, prefix_problems
+from trainer.llm import LLMUnavailable
 from trainer.movecard import build_messages
 from trainer.phrasebook import draft_line, terms_text, with_reveals
 from trainer.policy import Move
@@ -160,7 +161,7 @@ class LLMRealizer:
             try:
                 yield from self._attempt(messages, guard, meta, started)
             except Exception as exc:  # noqa: BLE001 - any model failure falls back to the template voice
-                if _unreachable(exc) and not guard.emitted:
+                if isinstance(exc, LLMUnavailable) and not guard.emitted:
                     raise  # endpoint down before a word: the caller keeps the turn pending and offers Retry
                 log.warning("LLM voice failed: %s", exc)
                 meta["problems"].append(f"error:{type(exc).__name__}")
@@ -227,8 +228,3 @@ class LLMRealizer:
         meta["text"] = text
         meta["final_problems"] = []
         yield text
-
-
-def _unreachable(exc: Exception) -> bool:
-    """True for 'the model cannot answer at all' (LLMUnavailable), as opposed to a failure mid-reply."""
-    return type(exc).__name__ == "LLMUnavailable"
