@@ -277,9 +277,11 @@ def _urgent(sent: Sentence, scenario: Scenario | None, alternatives: list[Act]) 
     """Own urgency; a date attached to a strong alternative or a secured position, or a meeting proposal, is not."""
     if lx.NEUTRAL_SCHEDULING.search(sent.norm) or lx.CALM.search(sent.norm):
         return False
+    if lx.THEIR_DATE_BEFORE_THEN.search(sent.norm):
+        return False
     if any(m and not SECOND_PERSON.search(m.group(0)) for m in lx.URGENCY.finditer(sent.norm)):
         return True
-    concepts = (lx.URGENCY_CONCEPT, lx.URGENCY_CONCEPT_2, lx.URGENCY_CONCEPT_3, lx.URGENCY_CONCEPT_4)
+    concepts = (lx.URGENCY_CONCEPT, lx.URGENCY_CONCEPT_2, lx.URGENCY_CONCEPT_3, lx.URGENCY_CONCEPT_4, lx.URGENCY_CONCEPT_5)
     if any(p.search(sent.norm) for p in concepts) or _pressure_hit(sent, scenario):
         return True
     secured = any(a.kind == ActKind.cite_strong_alternative for a in alternatives) or lx.SECURE_DATE.search(sent.norm)
@@ -306,7 +308,8 @@ def _timed_pressure(sent: Sentence) -> bool:
         return False
     if _their_clock(text):
         return False
-    return bool(lx.URGENCY_TIME.search(text) and lx.URGENCY_PRESSURE.search(text))
+    pressure = lx.URGENCY_PRESSURE.search(text) or lx.URGENCY_PRESSURE_STRONG.search(text)
+    return bool(lx.URGENCY_TIME.search(text) and pressure)
 
 
 def _pressure_hit(sent: Sentence, scenario: Scenario | None) -> bool:
@@ -326,12 +329,16 @@ def _alternative_acts(sent: Sentence, scenario: Scenario | None, question: bool)
     if question and not FIRST_PERSON.search(sent.norm):
         return []
     strong = bool(lx.STRONG_ALT.search(sent.norm)) and not lx.WEAK_QUALIFIER.search(sent.norm)
-    broad = lx.WEAK_ALT_BROAD.search(sent.norm) or lx.WEAK_ALT_GENERAL.search(sent.norm)
-    if broad and lx.POSITIVE_ALT.search(sent.norm) and not lx.WEAK_QUALIFIER.search(sent.norm):
+    judged_poor = bool(lx.ALT_REFERENCE.search(sent.norm) and lx.NEGATIVE_EVAL.search(sent.norm))
+    broad = lx.WEAK_ALT_BROAD.search(sent.norm) or lx.WEAK_ALT_GENERAL.search(sent.norm) or judged_poor
+    if lx.CALM_LOSS.search(sent.norm):
+        broad = None  # 'if it doesn't come our way, that's fine' is calm, not a poor fallback
+    elif broad and lx.POSITIVE_ALT.search(sent.norm) and not (lx.WEAK_QUALIFIER.search(sent.norm) or judged_poor):
         broad = None  # 'our next best option pays about the same' is not a weak fallback
     weak = bool(lx.WEAK_ALT.search(sent.norm)) or (not strong and bool(
         broad or lx.WEAK_ALT_CONCEPT.search(sent.norm) or lx.WEAK_ALT_CONCEPT_2.search(sent.norm)
-        or lx.WEAK_ALT_CONCEPT_3.search(sent.norm) or lx.WEAK_ALT_CONCEPT_4.search(sent.norm)))
+        or lx.WEAK_ALT_CONCEPT_3.search(sent.norm) or lx.WEAK_ALT_CONCEPT_4.search(sent.norm)
+        or lx.WEAK_ALT_CONCEPT_5.search(sent.norm)))
     alt = scenario.trainee.alternative if scenario else None
     if alt and not question and any(re.search(rf"\b{re.escape(k)}", sent.norm, re.IGNORECASE) for k in alt.keywords):
         if alt.strength == AlternativeStrength.strong and not weak:
@@ -373,7 +380,7 @@ def _process_acts(sent: Sentence) -> list[Act]:
         return acts  # 'we'd rather not leave price to the end' refuses their process
     elif any(p.search(sent.norm) for p in (lx.ACCEPT_PROCESS, lx.ACCEPT_PROCESS_BROAD, lx.PROCESS_GENERAL,
                                            lx.PROCESS_CONCEPT, lx.PROCESS_CONCEPT_2, lx.PROCESS_CONCEPT_3,
-                                           lx.PROCESS_CONCEPT_4)) or (
+                                           lx.PROCESS_CONCEPT_4, lx.PROCESS_CONCEPT_5)) or (
         _assents_to_their_process(sent)
     ):
         aspect = _aspect(sent.norm, lx.ASPECT_WORDS) or ProcessAspect.draft
@@ -421,7 +428,7 @@ def _substance_acts(sent: Sentence) -> list[Act]:
     concession = any(not NEGATION.search(m.group(0)) for m in lx.CONCESSION.finditer(sent.norm))
     if concession and lx.NOT_FREE.search(sent.norm):
         concession = False  # an extra priced separately is not ground given
-    if gift and (concession or lx.GIFT_GIVE.search(sent.norm) or lx.OFFER_CUE.search(sent.norm) or find_amounts(sent.norm)):
+    if gift and (concession or lx.GIFT_GIVE.search(sent.norm) or find_amounts(sent.norm)):
         return [Act(kind=ActKind.deference, quote=sent.raw, confidence=0.7)]
     if condition and (concession or lx.OFFER_CUE.search(sent.norm) or find_amounts(sent.norm)):
         return [Act(kind=ActKind.conditional_trade, quote=sent.raw)]
@@ -441,6 +448,7 @@ def _simple_acts(sent: Sentence, question: bool) -> list[Act]:
         (ActKind.deference, lx.DEFERENCE_CONCEPT),
         (ActKind.deference, lx.DEFERENCE_CONCEPT_2),
         (ActKind.deference, lx.DEFERENCE_CONCEPT_3),
+        (ActKind.deference, lx.DEFERENCE_CONCEPT_4),
         (ActKind.walk_away, lx.WALK_AWAY),
     ]
     if not question:
@@ -519,9 +527,11 @@ def _turn_level_urgency(sentences: list[Sentence], acts: list[Act]) -> list[Act]
     """A date and its reason split across adjacent sentences ('By Friday? Just so we can plan.')."""
     if any(a.kind == ActKind.disclose_urgency for a in acts) or len(sentences) > 6:
         return []
+    if any(a.kind == ActKind.cite_strong_alternative for a in acts):
+        return []  # a date next to a firm alternative is leverage, not pressure
     for first, second in zip(sentences, sentences[1:], strict=False):
         for timed, other in ((first, second), (second, first)):
-            pressed = lx.URGENCY_PRESSURE.search(other.norm) and OWN_VOICE.search(other.norm)
+            pressed = lx.URGENCY_PRESSURE_STRONG.search(other.norm) and OWN_VOICE.search(other.norm)
             if _own_timed(timed) and pressed and not lx.THEIR_FRAME.search(other.norm):
                 return [Act(kind=ActKind.disclose_urgency, quote=timed.raw, confidence=0.7)]
     return []
@@ -532,12 +542,12 @@ def _power_frame(sentences: list[Sentence], acts: list[Act]) -> list[Act]:
     if any(a.kind == ActKind.deference for a in acts):
         return []
     for i, sent in enumerate(sentences[:40]):
-        if _is_question(sent) or not lx.THEIR_POWER.search(sent.norm):
+        if _is_question(sent) or not (lx.THEIR_POWER.search(sent.norm) or lx.THEIR_POWER_2.search(sent.norm)):
             continue
         window = [s for s in sentences[i : i + 2] if not _is_question(s)]
         if any(lx.FIRM.search(s.norm) or lx.CONDITION.search(s.norm) or lx.CONDITION_BROAD.search(s.norm) for s in window):
             continue  # holding firm, or trading: not deference
-        if any(lx.GIVE_WAY.search(s.norm) for s in window):
+        if any(lx.GIVE_WAY.search(s.norm) or lx.GIVE_WAY_2.search(s.norm) for s in window):
             return [Act(kind=ActKind.deference, quote=sent.raw, confidence=0.7)]
     return []
 
@@ -552,7 +562,7 @@ def _reconcile(sentences: list[Sentence], acts: list[Act]) -> list[Act]:
         i = by_quote.get(act.quote)
         if act.kind == ActKind.deference and i is not None:
             near = sentences[i : i + 2]
-            if any(lx.CHALLENGE_ALT.search(s.norm) for s in near) or lx.VALUE_FRAME.search(sentences[i].norm):
+            if any(lx.CHALLENGE_ALT.search(s.norm) or lx.VALUE_FRAME.search(s.norm) for s in near):
                 continue
         if act.kind == ActKind.accept_their_process and act.aspect in own_aspects:
             continue

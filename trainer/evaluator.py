@@ -104,11 +104,14 @@ def detect_weak_alternative(ctx: Context) -> Detection:
 
 def detect_power(ctx: Context) -> Detection:
     """Deference to their size, or giving ground before they asked for it."""
-    deference = ctx.trainee_acts(ActKind.deference)
+    # a sentence that gives way because of a poor fallback is the weak-alternative mistake, and movement that only
+    # accepts their draft or order is the process mistake: neither is counted again as power
     weak = {(i, q) for i, q, _ in ctx.trainee_acts(ActKind.disclose_weak_alternative)}
-    # unconditional movement: ground given without a trade (when a poor fallback is the stated reason, that is
-    # the weak-alternative mistake, not deference)
-    concessions = [h for h in ctx.trainee_acts(ActKind.concession) if (h[0], h[1]) not in weak and not _pressed(ctx, h[0])]
+    process = weak | {(i, q) for i, q, _ in ctx.trainee_acts(ActKind.accept_their_process)}
+    deference = [h for h in ctx.trainee_acts(ActKind.deference)
+                 if (h[0], h[1]) not in weak and not _follows_from_weak(ctx, h[0], h[1])]
+    concessions = [h for h in ctx.trainee_acts(ActKind.concession) if (h[0], h[1]) not in process
+                   and not _pressed(ctx, h[0])]
     hits = _unique_turns(sorted(deference + concessions, key=lambda h: h[0]))
     found = Detection("power_vs_leverage", _evidence(hits))
     if hits:
@@ -116,6 +119,18 @@ def detect_power(ctx: Context) -> Detection:
         found.severity = min(3, (2 if deference else 1) + (len(hits) > 1))
         found.explanation, found.advice = rw.power(quote, ctx.turns[i].text, ctx.scenario, concession=not deference)
     return found
+
+
+CONSEQUENCE = re.compile(r"\s*(?:so|and so|which means|that's why|hence)\b", re.IGNORECASE)
+
+
+def _follows_from_weak(ctx: Context, index: int, quote: str) -> bool:
+    """'...the fallback is grim. So I can't hold out': giving way only as the consequence of a poor fallback."""
+    if not CONSEQUENCE.match(quote):
+        return False
+    text = ctx.turns[index].text
+    at = text.find(quote)
+    return any(j == index and -1 < text.find(q) < at for j, q, _ in ctx.trainee_acts(ActKind.disclose_weak_alternative))
 
 
 def _pressed(ctx: Context, index: int) -> bool:
@@ -137,23 +152,29 @@ def detect_process(ctx: Context) -> Detection:
     return found
 
 
+def _someone_else(norm: str, start: int) -> bool:
+    """Not 'your finance team' (ours) and not 'I run the assay group' (the speaker is that actor)."""
+    before = norm[max(0, start - 20) : start].lower()
+    return not before.endswith("your ") and not lx.SELF_ACTOR.search(before)
+
+
 def _cue(text: str) -> str | None:
     """The words in a counterparty line that point at an internal actor on their side."""
     norm = text.translate(str.maketrans("’", "'"))
     for m in lx.STAKEHOLDER_MENTION.finditer(norm):
-        if not norm[max(0, m.start() - 5) : m.start()].lower().endswith("your "):
+        if _someone_else(norm, m.start()):
             return text[m.start() : m.end()]
     m = lx.CHECK_CUE.search(norm) or lx.STAKEHOLDER_CUE.search(norm) or lx.CUE_CONCEPT.search(norm)
     if m is None:
         m = next((g for g in lx.ACTOR_GENERIC.finditer(norm) if not GENERIC_GROUP.match(g.group(0))
-                  and not norm[max(0, g.start() - 5) : g.start()].lower().endswith("your ")), None)
+                  and _someone_else(norm, g.start())), None)
     return text[m.start() : m.end()] if m else None
 
 
 def detect_unified_actor(ctx: Context) -> Detection:
     """Omission: they signalled internal actors (or the stakes call for it) and the trainee never probed."""
     found = Detection("unified_actor")
-    if ctx.trainee_acts(ActKind.question_stakeholders) or _asked_about_named_people(ctx):
+    if ctx.trainee_acts(ActKind.question_stakeholders) or _asked_about_named_people(ctx) or _followed_up_a_cue(ctx):
         return found
     passed: list[tuple[int, str, object]] = []
     first_cue: str | None = None
@@ -173,6 +194,16 @@ def detect_unified_actor(ctx: Context) -> Detection:
     i, quote, _ = passed[0]
     found.explanation, found.advice = rw.unified(quote, first_cue, ctx.scenario)
     return found
+
+
+def _followed_up_a_cue(ctx: Context) -> bool:
+    """A question right after a cue about how that actor decides ('what's the threshold?') is a probe too."""
+    for i, turn in enumerate(ctx.turns[1:], start=1):
+        before = ctx.turns[i - 1]
+        if turn.speaker == "trainee" and before.speaker == "counterparty" and "?" in turn.text and _cue(before.text):
+            if any("?" in s.raw and lx.FOLLOW_UP_PROBE.search(s.norm) for s in split_sentences(turn.text)):
+                return True
+    return False
 
 
 MIN_TURNS_FOR_STAKES = 3

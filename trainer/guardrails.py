@@ -106,6 +106,15 @@ def echoes(text: str, sources: Sequence[str]) -> bool:
     return any(needle in " " + " ".join(_words(src)) + " " for src in sources)
 
 
+def could_echo(text: str, sources: Sequence[str]) -> bool:
+    """True while the opening words so far could still turn into an echo of the trainee (so: hold them back)."""
+    head = _words(text)[:ECHO_WORDS]
+    if not head or len(head) >= ECHO_WORDS:
+        return False
+    needle = " " + " ".join(head) + " "
+    return any(needle in " " + " ".join(_words(src)) + " " for src in sources)
+
+
 def prefix_problems(
     text: str,
     allowed: set[float],

@@ -1,37 +1,38 @@
 """Prompt parts for the LLM voice: a stable persona prompt and a per-turn move card.
 
 Only public scenario text and values the move releases ever go in; hidden values cannot leak because the model
-never sees them. Message order is persona, dialogue, card: the first two are a stable prefix for llama.cpp's cache.
+never sees them. Message order is persona, dialogue (earlier cards left where they were), card: all but the new
+trainee line and the new card is a stable prefix for llama.cpp's cache.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from trainer.deal import DealState
-from trainer.phrasebook import draft_line, terms_text, with_reveals
+from trainer.phrasebook import draft_line, with_reveals
 from trainer.policy import Move, MoveKind
 from trainer.scenarios import Scenario
 
 TRIM_BLOCK = 8  # drop old dialogue 8 messages at a time, so the cached prefix survives several turns
 MESSAGE_OVERHEAD = 4  # chat-template tokens per message
 
-INSTRUCTIONS = {
-    MoveKind.open: "Open the meeting: greet them briefly, state your opening terms and propose a process.",
-    MoveKind.counter: "You make a counter-offer, moving a little because of what they just offered.",
+INSTRUCTIONS = {  # terse: the card is prefilled on every turn, before the first word can appear
+    MoveKind.open: "Greet them, give your opening terms, propose a process.",
+    MoveKind.counter: "Counter-offer, moving a little.",
     MoveKind.reveal: "Concede the point (it is true), then state your terms.",
-    MoveKind.hold: "You keep your position and do not move on any number.",
-    MoveKind.reject: "Turn their proposal down, politely but firmly: you move only in exchange for something.",
-    MoveKind.slow_down: "Say calmly that you are in no rush and there is time to get this right; do not move.",
-    MoveKind.anchor_against_alternative: "Point out that your terms are still better than their other option.",
-    MoveKind.pocket_and_ask: "Take the concession they just gave without giving anything back, then ask for more.",
-    MoveKind.process_trap: "Propose how the negotiation should run, as if it were routine.",
+    MoveKind.hold: "Hold your position; move on no number.",
+    MoveKind.reject: "Turn it down politely; you move only in exchange.",
+    MoveKind.slow_down: "Say calmly there is no rush; do not move.",
+    MoveKind.anchor_against_alternative: "Say your terms still beat their other option.",
+    MoveKind.pocket_and_ask: "Take their concession, give nothing back, ask for more.",
+    MoveKind.process_trap: "Propose how the talks should run, as routine.",
     MoveKind.accept: "Accept their proposal and confirm the deal.",
     MoveKind.close: "Confirm the deal on these terms.",
-    MoveKind.clarify: "Their last message could not be used. Ask them, briefly, what they propose.",
-    MoveKind.farewell: "They are walking away. Accept it calmly; your offer stands.",
+    MoveKind.clarify: "Their message was unusable: ask briefly what they propose.",
+    MoveKind.farewell: "They are leaving. Accept it calmly; your offer stands.",
 }
 
 
@@ -50,24 +51,25 @@ def persona_prompt(scenario: Scenario) -> str:
 
 
 def move_card(move: Move, state: DealState, scenario: Scenario, retry_problems: Sequence[str] = ()) -> str:
-    """What to say this turn, kept short (it is re-read every turn): the act, then a draft with its numbers."""
-    lines = [f"(Only {scenario.counterparty.name} speaks. {INSTRUCTIONS[move.kind]})"]
-    if move.mentions:
-        lines.append(f"Numbers to say: {terms_text(move, scenario, move.mentions)}. No other numbers.")
-    else:
-        lines.append("Say no numbers.")
-    if retry_problems:
-        lines.append(
-            f"Your last reply broke the rules ({', '.join(retry_problems)}). Speak only as yourself."
-        )
+    """What to say this turn, kept short: every token of it is prefilled before the first word can appear."""
     draft = with_reveals(draft_line(move, state, scenario), move)
-    lines.append(f'Reply with one short spoken line in your own words, close to: "{draft}"')
-    return "\n".join(lines)
+    numbers = "Use no other numbers." if move.mentions else "Say no numbers."
+    retry = ""
+    if retry_problems:
+        retry = f" Your last reply broke the rules ({', '.join(retry_problems)}); speak only as yourself."
+    return f'(Private note: {INSTRUCTIONS[move.kind]}{retry} Say, in your own words: "{draft}" {numbers})'
 
 
-def dialogue(history: Sequence[tuple[str, str]]) -> list[BaseMessage]:
-    """The conversation so far: the trainee as the user, the counterparty as the assistant."""
-    return [HumanMessage(text) if speaker == "trainee" else AIMessage(text) for speaker, text in history]
+def dialogue(history: Sequence[tuple[str, str]], notes: Mapping[int, str]) -> list[list[BaseMessage]]:
+    """The conversation so far, one unit per line: the trainee as the user (plus the note that answered it,
+    exactly as sent, so the cached prefix still matches), the counterparty as the assistant."""
+    units: list[list[BaseMessage]] = []
+    for i, (speaker, text) in enumerate(history):
+        if speaker != "trainee":
+            units.append([AIMessage(text)])
+        else:
+            units.append([HumanMessage(text)] + ([SystemMessage(notes[i])] if i in notes else []))
+    return units
 
 
 def build_messages(
@@ -78,14 +80,20 @@ def build_messages(
     budget: int,
     count: Callable[[str], int],
     retry_problems: Sequence[str] = (),
+    notes: Mapping[int, str] | None = None,
 ) -> tuple[list[BaseMessage], int]:
-    """Persona, the newest dialogue that fits `budget` tokens, then the card; returns (messages, dropped)."""
+    """Persona, the newest dialogue that fits `budget` tokens, then the card; returns (messages, dropped).
+
+    `notes` maps the index of an earlier trainee line to the card sent after it. Keeping old cards in place
+    means each turn prefills only the trainee's new line and the new card, not the previous reply as well.
+    """
     system = persona_prompt(scenario)
     card = move_card(move, state, scenario, retry_problems)
-    turns = dialogue(history)
+    units = dialogue(history, notes or {})
     fixed = count(system) + count(card) + 2 * MESSAGE_OVERHEAD
-    sizes = [count(str(m.content)) + MESSAGE_OVERHEAD for m in turns]
+    sizes = [sum(count(str(m.content)) + MESSAGE_OVERHEAD for m in unit) for unit in units]
     dropped = 0
-    while dropped < len(turns) and fixed + sum(sizes[dropped:]) > budget:
-        dropped = min(dropped + TRIM_BLOCK, len(turns))
-    return [SystemMessage(system), *turns[dropped:], SystemMessage(card)], dropped
+    while dropped < len(units) and fixed + sum(sizes[dropped:]) > budget:
+        dropped = min(dropped + TRIM_BLOCK, len(units))
+    kept = [m for unit in units[dropped:] for m in unit]
+    return [SystemMessage(system), *kept, SystemMessage(card)], dropped

@@ -16,7 +16,14 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 
 from trainer.deal import DealState
-from trainer.guardrails import MAX_WORDS, allowed_numbers, line_problems, missing_numbers, prefix_problems
+from trainer.guardrails import (
+    MAX_WORDS,
+    allowed_numbers,
+    could_echo,
+    line_problems,
+    missing_numbers,
+    prefix_problems,
+)
 from trainer.llm import LLMUnavailable
 from trainer.movecard import build_messages
 from trainer.phrasebook import draft_line, terms_text, with_reveals
@@ -25,10 +32,14 @@ from trainer.scenarios import Scenario
 
 log = logging.getLogger(__name__)
 History = Sequence[tuple[str, str]]
-CLAUSE_END = re.compile(r"[.!?;,:](?=\s)")
+WORD_END = re.compile(r"\S+(?=\s)")  # a word is complete once whitespace follows it
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
 QUOTES = "\"“”'"
-FIRST_EMIT_WORDS = 6  # hold the first few words back: most broken replies show it by then, and can be retried
+FIRST_EMIT_WORDS = 1
+LAG_WORDS = 1  # each word waits for the next: a label ("Claire Dumont:"), "as an AI" and the like end on it
+STARTERS = {"as", "an", "the", "my", "move", "system", "language", "in", "private", "numbers", "no", "reply", "only"}
+MIN_SPOKEN_WORDS = 5  # a cut-off line shorter than this gets the template line after it
+NOTES_KEPT = 4096  # cards remembered for prefix reuse, across sessions
 
 
 def _trainee_lines(history: History) -> list[str]:
@@ -76,14 +87,21 @@ class _Guard:
         self.problems = prefix_problems(text, self.allowed, self.name, echo_sources=self.echo_sources)
         if self.problems:
             return None
-        ends = [
-            m.end() for m in CLAUSE_END.finditer(text) if len(text[: m.end()].split()) >= FIRST_EMIT_WORDS
-        ]
-        cut = ends[-1] if ends else 0
+        cut = self._safe_cut(text)
         if cut <= len(self.emitted):
             return ""
         new, self.emitted = text[len(self.emitted) : cut], text[:cut]
         return new
+
+    def _safe_cut(self, text: str) -> int:
+        """How much may be shown: whole words, all but the newest, once the opening can no longer go wrong."""
+        words = list(WORD_END.finditer(text))
+        if len(words) < FIRST_EMIT_WORDS + LAG_WORDS or could_echo(text[: words[-1].end()], self.echo_sources):
+            return 0
+        keep = len(words) - LAG_WORDS
+        while keep > 0 and words[keep - 1].group(0).lower().strip(",;:") in STARTERS:
+            keep -= 1  # 'as', 'the', 'move'...: wait for the word that says whether it is a giveaway
+        return words[keep - 1].end() if keep else 0
 
     def finish(self) -> str | None:
         """The rest of the line once the model stops, or None if the ending breaks a rule."""
@@ -120,6 +138,23 @@ class LLMRealizer:
         self._counter = counter
         self.fallback = fallback or TemplateRealizer()
         self.last_meta: dict[str, Any] = {}
+        self._notes: dict[tuple[tuple[str, str], ...], str] = {}  # dialogue up to a trainee line -> card sent
+
+    def _notes_for(self, history: History) -> dict[int, str]:
+        """The cards sent after earlier trainee lines of this very conversation, by position."""
+        found = {}
+        for i, (speaker, _) in enumerate(history):
+            note = self._notes.get(tuple(history[: i + 1])) if speaker == "trainee" else None
+            if note is not None:
+                found[i] = note
+        return found
+
+    def _remember(self, history: History, card: str) -> None:
+        """Keep the card that answered this line, so later prompts repeat it and the cached prefix holds."""
+        if history and history[-1][0] == "trainee":
+            if len(self._notes) >= NOTES_KEPT:
+                self._notes.pop(next(iter(self._notes)))
+            self._notes[tuple(history)] = card
 
     def count(self, text: str) -> int:
         """Tokens as the model counts them (its own tokenizer locally, tiktoken remotely)."""
@@ -151,12 +186,14 @@ class LLMRealizer:
         self.last_meta = meta
         started = time.monotonic()
         retry: list[str] = []
+        notes = self._notes_for(history)
         for attempt in (1, 2):
             meta["attempts"] = attempt
             messages, dropped = build_messages(
-                move, state, scenario, history, self.budget(), self.count, retry
+                move, state, scenario, history, self.budget(), self.count, retry, notes
             )
             meta["dropped_messages"] = dropped
+            self._remember(history, str(messages[-1].content))
             guard = _Guard(allowed, scenario.counterparty.name, _trainee_lines(history))
             try:
                 yield from self._attempt(messages, guard, meta, started)
@@ -168,12 +205,12 @@ class LLMRealizer:
                 meta["error"] = str(exc)
                 meta["raw"].append(guard.raw)
                 if guard.emitted:
-                    yield from self._complete(guard, move, scenario, meta)
+                    yield from self._complete(guard, move, state, scenario, meta)
                     return
                 break
             meta["raw"].append(guard.raw)
             if guard.emitted:
-                yield from self._complete(guard, move, scenario, meta)
+                yield from self._complete(guard, move, state, scenario, meta)
                 return
             retry = guard.problems or ["empty"]
             meta["problems"].extend(retry)
@@ -200,10 +237,21 @@ class LLMRealizer:
             meta.setdefault("ttft", round(time.monotonic() - started, 3))
             yield rest
 
-    def _complete(self, guard: _Guard, move: Move, scenario: Scenario, meta: dict[str, Any]) -> Iterator[str]:
-        """Close a streamed line: end the sentence, add any of the move's numbers it left out."""
+    def _complete(
+        self, guard: _Guard, move: Move, state: DealState, scenario: Scenario, meta: dict[str, Any]
+    ) -> Iterator[str]:
+        """Close a streamed line: end the sentence, add any of the move's numbers it left out.
+
+        A line cut off after a word or two reads as a false start, so the template line follows it.
+        """
         text = guard.emitted
-        if text.rstrip()[-1:] not in ".!?":
+        if len(text.split()) < MIN_SPOKEN_WORDS:
+            joint = " " if text.rstrip()[-1:] in ".!?" else "… "
+            rest = joint + self.fallback.text(move, state, scenario)
+            meta["repaired"] = True
+            text += rest
+            yield rest
+        elif text.rstrip()[-1:] not in ".!?":
             end = "…" if text.rstrip()[-1:] in ",;:" else "."
             text += end
             yield end

@@ -67,9 +67,12 @@ def row(docs):
     return out
 
 
+SPLITS = ("dev", "train", "heldout")
+
+
 def main():
     seen = set()
-    splits = {s: load(s) for s in ("dev", "heldout")}
+    splits = {s: load(s) for s in SPLITS}
     errors = []
     for s, docs in splits.items():
         errors += validate(docs, seen)
@@ -77,16 +80,17 @@ def main():
             if d["split"] != s:
                 errors.append(f"{d['_path']}: split field {d['split']} != folder {s}")
     rows = {s: row(docs) for s, docs in splits.items()}
-    rows["total"] = row(splits["dev"] + splits["heldout"])
+    rows["total"] = row([d for docs in splits.values() for d in docs])
+    cols = list(rows)
     keys = list(rows["total"])
     if "--markdown" in sys.argv:
-        print("| count | dev | heldout | total |\n|---|---|---|---|")
+        print("| count | " + " | ".join(cols) + " |\n|---|" + "---|" * len(cols))
         for k in keys:
-            print(f"| {k} | {rows['dev'][k]} | {rows['heldout'][k]} | {rows['total'][k]} |")
+            print(f"| {k} | " + " | ".join(str(rows[c][k]) for c in cols) + " |")
     else:
-        print(f"{'':22}{'dev':>8}{'heldout':>9}{'total':>8}")
+        print(f"{'':22}" + "".join(f"{c:>9}" for c in cols))
         for k in keys:
-            print(f"{k:22}{rows['dev'][k]:>8}{rows['heldout'][k]:>9}{rows['total'][k]:>8}")
+            print(f"{k:22}" + "".join(f"{rows[c][k]:>9}" for c in cols))
     for e in errors:
         print("ERROR", e, file=sys.stderr)
     return 1 if errors else 0
