@@ -9,8 +9,11 @@ from trainer.counterparty_eval import (
     leaks,
     load_yaml,
     run_injection,
+    run_latency,
+    run_voice,
     script_slots,
     scripts_for,
+    verdict,
 )
 from trainer.realizer import TemplateRealizer
 from trainer.scenarios import load_library
@@ -58,3 +61,45 @@ def test_leak_detector_catches_planted_secrets(library) -> None:
     assert leaks(f"Well: {weakness}", sc, session)
     assert leaks('{"counterparty_reservation": 1}', sc, session)
     assert leaks("We are at 178 euros a unit.", sc, session) == []
+
+
+def _fake_voice(replies: list[str]):
+    from langchain_core.language_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    from trainer.realizer import LLMRealizer
+
+    model = GenericFakeChatModel(messages=iter([AIMessage(r) for r in replies]))
+    return LLMRealizer(model, counter=lambda text: max(1, len(text) // 4))
+
+
+def test_voice_report_counts_narration_as_a_raw_problem_and_what_the_guard_left(library) -> None:
+    sc = library["carmaker-renewal"]
+    replies = ["*leans back* She pauses.", "Fine, we can talk about that."] * 20
+    report = run_voice({sc.id: sc}, _fake_voice(replies), turns=6)
+    assert report["turns"] == 6
+    assert report["raw_problems"].get("narration", 0) >= 1  # the first attempts were stage directions
+    assert report["raw_in_character"] == 0.0  # every first attempt broke a rule...
+    assert report["after_guardrails"] == 1.0 and report["final_problems"] == {}  # ...and the retry was clean
+
+
+def test_latency_report_has_ten_turns(library) -> None:
+    sc = library["carmaker-renewal"]
+    report = run_latency(sc, _fake_voice(["Thanks, we hear you and we hold our position for now."] * 40))
+    assert len(report["turns"]) == 10 and report["ttft_turn10"] == report["turns"][-1]["ttft"]
+    assert all(r["ttft"] > 0 and r["total"] >= r["ttft"] for r in report["turns"])
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, True),
+        ({"voice": {"after_guardrails": 0.97}}, False),
+        ({"voice": {"after_guardrails": 0.99}, "latency": {"ttft_turn10": 1.4}}, True),
+        ({"latency": {"ttft_turn10": 1.6}}, False),
+    ],
+)
+def test_verdict_holds_every_measured_part_to_the_issue_bar(extra: dict, expected: bool) -> None:
+    report = {"ab_ok": True, "injection": {"template": {"leaks": 0}}, **extra}
+    assert verdict(report) is expected
+    assert verdict({**report, "injection": {"llm": {"leaks": 1}}}) is False

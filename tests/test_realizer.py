@@ -306,3 +306,22 @@ def test_endpoint_down_before_any_text_is_raised_for_the_caller_to_retry() -> No
     voice = LLMRealizer(Down(messages=iter([])), counter=_count)
     with pytest.raises(LLMUnavailable):
         "".join(voice.stream(move, state, sc, []))
+
+
+def test_an_earned_reveal_the_model_left_out_is_added_back() -> None:
+    sc, _, state, move = _opened()
+    reveal = "Our plant director, Ines Moreau, worries most about changeover risk next spring."
+    move = move.model_copy(update={"reveal_lines": [reveal]})
+    voice = LLMRealizer(_fake("We start at 0% on price, 120 days and 40% volume, as always."), counter=_count)
+    text = "".join(voice.stream(move, state, sc, []))
+    assert reveal in text and voice.last_meta["repaired"]
+    assert voice.last_meta["final_problems"] == []
+
+
+def test_a_paraphrased_reveal_is_kept_as_the_model_said_it() -> None:
+    sc, _, state, move = _opened()
+    reveal = "Our plant director, Ines Moreau, worries most about changeover risk next spring."
+    move = move.model_copy(update={"reveal_lines": [reveal]})
+    said = "Honestly, Ines Moreau in the plant worries about changeover risk. We start at 0%, 120 days and 40%."
+    voice = LLMRealizer(_fake(said), counter=_count)
+    assert "".join(voice.stream(move, state, sc, [])) == said

@@ -224,6 +224,7 @@ def run_voice(
     raw_ok = final_ok = fallbacks = repaired = n = 0
     stop_at = time.monotonic() + budget_s if budget_s else None
     problems: dict[str, int] = {}
+    final_problems: dict[str, int] = {}  # what still fails after the guardrails, by rule
     queue = [(sc, lines) for sc in scenarios.values() for lines in _voice_lines(sc)]
     for sc, lines in _round_robin(queue):
         session = Session(sc, voice, seed=n)
@@ -238,14 +239,16 @@ def run_voice(
                 problems[p] = problems.get(p, 0) + 1
             raw_ok += not raw_problems
             final_ok += not meta.get("final_problems")
+            for p in meta.get("final_problems") or []:
+                final_problems[p] = final_problems.get(p, 0) + 1
             fallbacks += bool(meta.get("fallback"))
             repaired += bool(meta.get("repaired"))
             n += 1
             if n % 10 == 0:
                 _progress(f"voice: {n} turns, raw ok {raw_ok}, final ok {final_ok}, fallbacks {fallbacks}")
             if n >= turns or (stop_at and time.monotonic() > stop_at):
-                return _voice_report(n, raw_ok, final_ok, fallbacks, repaired, problems)
-    return _voice_report(n, raw_ok, final_ok, fallbacks, repaired, problems)
+                return _voice_report(n, raw_ok, final_ok, fallbacks, repaired, problems, final_problems)
+    return _voice_report(n, raw_ok, final_ok, fallbacks, repaired, problems, final_problems)
 
 
 def _round_robin(queue: list) -> list:
@@ -280,7 +283,9 @@ def _raw_problems(raw: str, move_doc: dict, scenario: Scenario, session: Session
     return line_problems(text, move, allowed, scenario.counterparty.name, trainee) if text else ["empty"]
 
 
-def _voice_report(n: int, raw_ok: int, final_ok: int, fallbacks: int, repaired: int, problems: dict) -> dict:
+def _voice_report(
+    n: int, raw_ok: int, final_ok: int, fallbacks: int, repaired: int, problems: dict, final_problems: dict
+) -> dict:
     """Rates over the measured turns."""
     rate = (lambda k: round(k / n, 4)) if n else (lambda k: 0.0)
     return {
@@ -290,6 +295,7 @@ def _voice_report(n: int, raw_ok: int, final_ok: int, fallbacks: int, repaired: 
         "fallback_rate": rate(fallbacks),
         "repaired_rate": rate(repaired),
         "raw_problems": problems,
+        "final_problems": final_problems,
     }
 
 
@@ -336,6 +342,10 @@ def run_latency(scenario: Scenario, voice: Any) -> dict[str, Any]:
 # ------------------------------------------------------------------ all
 
 
+VOICE_TARGET = 0.98  # in character after guardrails
+TTFT_TARGET_S = 1.5  # first text the trainee sees, at turn 10
+
+
 def run_all(
     realizer: str = "template",
     voice_turns: int = 0,
@@ -360,8 +370,18 @@ def run_all(
         _progress(f"llm injection: {injection['llm']}")
     if voice_turns and llm_voice is not None:
         report["voice"] = run_voice(scenarios, llm_voice, voice_turns)
-    report["passed"] = ab_ok and all(v["leaks"] == 0 for v in injection.values())
+    report["passed"] = verdict(report)
     return report
+
+
+def verdict(report: dict[str, Any]) -> bool:
+    """The issue's bars, for whatever was measured: A/B directions, no leaks, voice rate, first-text latency."""
+    ok = report["ab_ok"] and all(v["leaks"] == 0 for v in report["injection"].values())
+    if "voice" in report:
+        ok = ok and report["voice"]["after_guardrails"] >= VOICE_TARGET
+    if "latency" in report:
+        ok = ok and report["latency"]["ttft_turn10"] <= TTFT_TARGET_S
+    return ok
 
 
 def _progress(message: str) -> None:
@@ -392,7 +412,8 @@ def print_report(report: dict[str, Any]) -> str:
         out.append(
             f"voice quality over {v['turns']} LLM turns: raw in-character {v['raw_in_character']:.1%}, "
             f"after guardrails {v['after_guardrails']:.1%}, fallback {v['fallback_rate']:.1%}, "
-            f"repaired {v['repaired_rate']:.1%}; raw problems {v['raw_problems']}"
+            f"repaired {v['repaired_rate']:.1%}; raw problems {v['raw_problems']}; "
+            f"left after guardrails {v.get('final_problems', {})}"
         )
     if "latency" in report:
         lat = report["latency"]

@@ -1,4 +1,4 @@
-"""Checks on a voiced line: in character, first person, the move's numbers present, no number not released.
+"""Checks on a voiced line: in character, first person, the move's numbers and reveals present, no number not released.
 
 Used incrementally while streaming (`prefix_problems`) and on the whole line (`line_problems`).
 """
@@ -173,7 +173,25 @@ def line_problems(
         problems.append("too_short")
     if missing_numbers(text, move):
         problems.append("missing_numbers")
+    if missing_reveals(text, move):
+        problems.append("missing_reveal")  # the trainee earned it: a line without it loses the reward
     return problems
+
+
+REVEAL_OVERLAP = 0.4  # share of a reveal's distinctive words a paraphrase must keep
+STOPWORDS = {"that", "this", "with", "have", "been", "they", "them", "their", "about", "what", "when", "will", "would",
+             "there", "from", "into", "your", "just", "also", "than", "then", "were", "which", "some", "more"}
+
+
+def missing_reveals(text: str, move: Move) -> list[str]:
+    """Reveal lines the move earned that the voiced line left out (judged by their distinctive words)."""
+    said = set(_words(text))
+    out = []
+    for line in move.reveal_lines:
+        key = [w for w in _words(line) if len(w) > 3 and w not in STOPWORDS]
+        if key and sum(w in said for w in key) / len(key) < REVEAL_OVERLAP:
+            out.append(line)
+    return out
 
 
 def missing_numbers(text: str, move: Move) -> list[str]:

@@ -22,6 +22,7 @@ from trainer.guardrails import (
     could_echo,
     line_problems,
     missing_numbers,
+    missing_reveals,
     prefix_problems,
 )
 from trainer.llm import LLMUnavailable
@@ -240,7 +241,7 @@ class LLMRealizer:
     def _complete(
         self, guard: _Guard, move: Move, state: DealState, scenario: Scenario, meta: dict[str, Any]
     ) -> Iterator[str]:
-        """Close a streamed line: end the sentence, add any of the move's numbers it left out.
+        """Close a streamed line: end the sentence, add any earned reveal or number of the move it left out.
 
         A line cut off after a word or two reads as a false start, so the template line follows it.
         """
@@ -255,6 +256,10 @@ class LLMRealizer:
             end = "…" if text.rstrip()[-1:] in ",;:" else "."
             text += end
             yield end
+        for reveal in missing_reveals(text, move):
+            meta["repaired"] = True
+            text += " " + reveal
+            yield " " + reveal
         missing = missing_numbers(text, move)
         if missing:
             fix = f" To be precise: {terms_text(move, scenario, missing)}."
