@@ -346,3 +346,38 @@ def test_who_with_any_decision_verb_is_a_probe() -> None:
         "Good to know.",
     )
     assert not detected(turns, "unified_actor")
+
+
+@pytest.mark.parametrize(
+    ("them", "line", "mistake"),
+    [
+        ("What would you do without us?", "We'd sell at the farmers' market. It is not much, so we'll take it.",
+         "weak_alternative"),
+        (NEUTRAL, "We're twelve people and you're the fastest-growing chain in the region, so we're not gonna haggle.",
+         "power_vs_leverage"),
+        (NEUTRAL, "Honestly I find talking money a bit mortifying, so I'll leave the fee to you.", "power_vs_leverage"),
+        (NEUTRAL, "The loan repayments go out on the fifth and the bank manager has already rung twice.",
+         "urgency_signal"),
+        (NEUTRAL, "Fine, we'll sign the framework as it stands and pick the rates up at the annual review.",
+         "process_concession"),
+        (NEUTRAL, "Thursdays it is, we'll slot in around you.", "process_concession"),
+    ],
+)
+def test_fifth_pass_concepts_are_detected(them: str, line: str, mistake: str) -> None:
+    assert detected(conv(them, line, "Noted."), mistake)
+
+
+@pytest.mark.parametrize(
+    ("line", "mistake"),
+    [
+        ("We could go to twelve percent if the contract guarantees forty starts a year.", "power_vs_leverage"),
+        ("Then meet me at seventeen with the signage, and we'll go to sixty-five percent.", "power_vs_leverage"),
+        ("We signed a supply agreement with another utility in March at 0.22, so 0.21 already reflects volume.",
+         "urgency_signal"),
+        ("Then we'd want weekend nights at the enhanced rate.", "urgency_signal"),
+        ("Before I go back to the family, who is driving this on your side?", "weak_alternative"),
+        ("For nine and a half k I can do fifteen interviews; that's my number.", "weak_alternative"),
+    ],
+)
+def test_fifth_pass_hard_negatives_do_not_fire(line: str, mistake: str) -> None:
+    assert not detected(conv(NEUTRAL, line, "Noted."), mistake)

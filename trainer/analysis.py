@@ -507,6 +507,7 @@ def analyse_turn(text: str, scenario: Scenario | None = None, previous: str | No
         acts += analyse_sentence(sent, scenario, previous)
     acts += _yield_to_previous(sentences, previous, acts)
     acts += _turn_level_urgency(sentences, acts)
+    acts += _turn_level_weak_alternative(sentences, previous, acts)
     acts += _power_frame(sentences, acts)
     acts = _reconcile(sentences, acts)
     return TurnAnalysis(text=text, acts=_dedupe(acts))
@@ -535,6 +536,21 @@ def _turn_level_urgency(sentences: list[Sentence], acts: list[Act]) -> list[Act]
             if _own_timed(timed) and pressed and not lx.THEIR_FRAME.search(other.norm):
                 return [Act(kind=ActKind.disclose_urgency, quote=timed.raw, confidence=0.7)]
     return []
+
+
+def _turn_level_weak_alternative(sentences: list[Sentence], previous: str | None, acts: list[Act]) -> list[Act]:
+    """A fallback named in one sentence and judged poor, or leaned on to accept, in another (or in the same)."""
+    if any(a.kind in ALTERNATIVE_KINDS for a in acts) or len(sentences) > 8:
+        return []
+    asked = bool(previous and lx.ASKS_FALLBACK.search(previous[-400:]))
+    refs = [s for s in sentences if not _is_question(s) and lx.FALLBACK_REFERENCE.search(s.norm)]
+    if not refs and not asked:
+        return []
+    text = " ".join(s.norm for s in sentences)
+    if lx.CALM_LOSS.search(text) or not lx.POOR_OR_YIELDING.search(text):
+        return []
+    quote = (refs[0] if refs else next((s for s in sentences if not _is_question(s)), sentences[0])).raw
+    return [Act(kind=ActKind.disclose_weak_alternative, quote=quote, confidence=0.6)]
 
 
 def _power_frame(sentences: list[Sentence], acts: list[Act]) -> list[Act]:

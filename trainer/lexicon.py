@@ -268,6 +268,8 @@ STRONG_ALT = rx(
     r"\b(?:term sheet|signed offer|written offer|firm offer|binding offer|competing offer|counter-?offer from|letter of intent)\b",
     r"\b(?:we|i) can (?:walk|go|switch|move) (?:to|over to) [^.?!]{0,40}\b(?:tomorrow|today|next week|any time|immediately|"
     r"at the same|at a lower|at a better|on better|for less|for more)",
+    r"\b(?:we've|we have|i've|i have|we) (?:just |already |recently )?signed (?:a|an) (?:[a-z]+ )?(?:agreement|contract|deal|pilot|"
+    r"supply agreement|framework)\b",
 )
 
 WEAK_QUALIFIER = rx(
@@ -655,7 +657,7 @@ URGENCY_TIME = rx(
     r"\bin (?:one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few) (?:days?|weeks?|months?)\b",
     r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|"
     r"jun|jul|aug|sep|sept|oct|nov|dec)\b(?! (?:i|we) )",
-    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|tonight|tomorrow)\b",
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow)\b|\b(?:this|by the|over the|before the) weekend\b",
     r"\bthe \d{1,2}(?:st|nd|rd|th)\b|\b\d{1,2}(?:st|nd|rd|th) of\b|\bmid-[a-z]+\b",
     r"\b(?:end|start|beginning|close) of (?:the |this |next )?(?:day|week|month|quarter|year|season|spring|summer)\b",
     r"\b(?:this|next|coming) (?:week|month|quarter|year|season|spring|summer|autumn|fall|winter)\b",
@@ -701,6 +703,7 @@ WEAK_ALT_BROAD = rx(
     r"\b(?:first|only) (?:real |serious )?(?:interest|offer|bite|nibble|lead)\b",
     rf"\b{OUR} (?:fallback|backup|plan b|alternative|other option|walk-?away|next best)\b",
     r"\b(?:we'd|i'd|we would|i would|we'll|we will|be|go|going|end up|ending up|we're|i'm)(?: be)? back (?:to|on) "
+    r"(?!(?:the|my|our) (?:family|team|client|board|office|partners?|colleagues|lawyer|agent)\b)(?!(?:them|him|her|you)\b)"
     r"(?!you\b|the table|it\b|this\b|that\b|me\b|us\b|square one\b)",
     r"\b(?:end up (?:back )?(?:on|with|in|doing)|stuck (?:with|selling|on|in|doing)|limping along|keep limping)\b",
     r"\b(?:pipeline|market|demand|bookings|interest|other (?:agency|agencies|clients?|customers?|offers?|leads?)|"
@@ -766,7 +769,10 @@ ACCEPT_PROCESS_BROAD = rx(
     r"\b[a-z]+days (?:is|are|work|works) fine\b",
 )
 CONDITION_BROAD = rx(
-    r"^\s*if\b[^.?!]{3,80},\s*(?:then )?(?:we|i)(?:'ll| will| can| could| would|'d)\b",
+    r"^\s*if\b[^.?!]{3,160},\s*(?:then )?(?:we|i)(?:'ll| will| can| could| would|'d)\b",
+    r"\b(?:we|i) (?:could|can|would|'d|will|'ll) [^.?!]{0,60}\bif (?:the|your|you|they|that|this)\b",
+    r"^\s*(?:then |so |ok,? |okay,? )?(?:meet|give|get|do|make|take|move|bring) (?:me|us)\b[^.?!]{0,80}\band (?:we|i)(?:'ll| will| can|"
+    r" could)\b",
     r"\bif we (?:also |can |could )?(?:agree|get|include|add|tie|link|build in|put in|set|lock|sort|make)\b",
     r"\bif (?:the|your|that|this) [^.?!,]{1,40}\b(?:is|are|gets|get|stays|stay|goes|can be)\b",
     r"\bif [a-z]+ (?:is|are|stays|goes|comes) (?:at|to|below|above|under|over|down to|up to)\b",
@@ -1244,6 +1250,9 @@ THEIR_POWER_2 = rx(
     r"\b(?:we|i) need (?:you|this|your [a-z]+) more than (?:you|they) need (?:us|me)\b",
     r"\b(?:a|an|the) [a-z]+ (?:of your|with your) (?:standing|stature|calibre|caliber|size|reputation|profile|name)\b",
     r"\b(?:a|an) [a-z]+ like yours\b",
+    r"\byou(?:'re| are),? (?:well,? )?(?:you|who you are)\b",
+    r"\b(?:we're|we are) (?:only |just )?(?:[a-z]+|\d+) (?:people|staff|employees)\b|\bwith (?:[a-z]+|\d+) staff\b",
+    r"\byou(?:'re| are) the (?:fastest[- ]growing|biggest|largest|leading|number one|no\.? ?1)\b",
 )
 # Giving way in other words: working with their number, absorbing the cost, extras at our cost, pre-applied cuts.
 GIVE_WAY_2 = rx(
@@ -1255,6 +1264,8 @@ GIVE_WAY_2 = rx(
     r"\b(?:use|go with|take) your (?:number|figure|price|rate|offer)\b",
     r"\b(?:at cost|for nothing|no charge|come in (?:under|below|lower)|(?:go|come) (?:under|below) (?:the|our|your))\b",
     r"\bwon't (?:press|push|fight|quibble)\b",
+    r"\bnot (?:gonna|going to) (?:come in |sit here and )?(?:ask|argue|push|fight|haggle)\b",
+    r"\bto make it an easy yes\b|\bbefore (?:we|i) (?:even )?(?:came|walked in|got here|get into|start)\b",
 )
 # Our own financing, year end or family move set the clock.
 URGENCY_CONCEPT_5 = rx(
@@ -1270,6 +1281,10 @@ URGENCY_CONCEPT_5 = rx(
     r"idle|around)\b",
     r"\b(?:can|could) only (?:keep|carry on|afford|hold|last|cover|stretch)\b[^.?!]{0,50}\b(?:until|till|through|to the end)\b",
     r"\brunning on (?:fumes|empty)\b|\bhold (?:the|my|our) team together\b",
+    r"\b(?:the|our|my) (?:bank|lenders?|investors?|funders?)(?:'s| is| are)? [^.?!]{0,40}\b(?:tranche|drawdown|holding|"
+    r"waiting|until we)\b|\bfor (?:the|our|my) (?:bank|lenders?|investors?)(?:'s)? (?:benefit|sake)\b",
+    r"\b(?:payments?|mortgage|rent|loan|finance|wages)\b[^.?!]{0,20}\b(?:go(?:es)? out|come(?:s)? out|leaves?)\b|"
+    r"\bbank manager(?:'s| has| is)? (?:already )?(?:rung|called|phoned|on)\b|\bdone and dusted before\b",
 )
 # Their clock, not ours: 'your review locks in July, so we'd want it agreed before then'.
 THEIR_DATE_BEFORE_THEN = rx(
@@ -1305,6 +1320,13 @@ PROCESS_CONCEPT_5 = rx(
     r"[^.?!]{0,30}\b(?:you|your|they|their)\b",
     r"\b(?:agree|settle|discuss|sort|fix|finali[sz]e) (?:the )?(?:price|pricing|rates?|fees?|commercials|numbers|budget) "
     r"(?:after|once|later|at the end)\b",
+    r"\b(?:sign|take|accept|go with) (?:it|this|that|them|the [a-z]+|your [a-z]+) as (?:it stands|they stand|it comes|"
+    r"they come|is|it is|drafted|written)\b",
+    r"\b(?:pick|take|come back to|revisit|look at|sort) (?:the )?[a-z -]{0,25}(?:up )?(?:at|in|after|during) (?:the )?"
+    r"[a-z-]+ (?:review|renewal|season|stage)\b",
+    r"\b(?:paper|document|write) (?:it|this|the deal) (?:up )?on your\b|\bhowever your (?:[a-z]+ ){1,2}(?:prefers?|likes?|"
+    r"wants?)\b|\b(?:we'll|we will|i'll) (?:just )?slot in\b",
+    r"^\s*[a-z]+days it is\b|\bcan wait (?:till|until|for) (?:next|the) [a-z]+\b",
 )
 # Apologising for an ask, or moving before they asked: deference in other words.
 DEFERENCE_CONCEPT_4 = rx(
@@ -1313,6 +1335,11 @@ DEFERENCE_CONCEPT_4 = rx(
     r"\bsorry to (?:even )?(?:raise|bring up|mention|ask)\b",
     r"\b(?:not|hardly|barely|in no) (?:really |much of |exactly )?(?:in )?(?:a |any )?position to (?:demand|ask|push|insist|"
     r"make demands|negotiate|be picky|hold out|argue)\b",
+    r"\b(?:don't|do not) want to (?:seem|look|sound|come across as|be) (?:grasping|greedy|demanding|pushy|difficult|"
+    r"cheeky|ungrateful)\b",
+    r"\b(?:awkward|embarrass\w*|mortif\w*|uncomfortable) (?:talking|discussing|asking about) (?:money|fees?|pay)\b|"
+    r"\btalking money\b[^.?!]{0,20}\b(?:awkward|mortifying|embarrassing|uncomfortable)\b",
+    r"\bbefore (?:we|i) (?:even )?(?:get into|start on|begin|discuss)\b[^.?!]{0,30}$|\bto make it an easy yes\b",
 )
 # Pressure words strong enough to carry urgency from a neighbouring sentence (wanting or liking a date is not).
 URGENCY_PRESSURE_STRONG = rx(
@@ -1329,7 +1356,8 @@ ALT_REFERENCE = rx(
     r"back to|we're looking at|we'd be looking at|i'd be looking at|we'd (?:have to|keep|go back)|i'd (?:have to|keep|go back))\b"
 )
 NEGATIVE_EVAL = rx(
-    r"\b(?:ruinous|grim|bleak|terrible|awful|dire|poor|weak|dead|slow|patchy|thin|half|fraction|a fifth|a third|a quarter|"
+    r"\b(?:about |around |maybe |only |roughly |at |for |pays |paying )half\b|\bhalf (?:of|what|the)\b|"
+    r"\b(?:ruinous|grim|bleak|terrible|awful|dire|poor|weak|dead|slow|patchy|thin|fraction|a fifth|a third|a quarter|"
     r"tiny|not great|isn't great|much less|far less|a lot less|lower|worse|painful|brutal|miserable|pittance|peanuts|"
     r"nothing like|nowhere near|step down|step up|big step up|hand to mouth|barely)\b"
 )
@@ -1343,3 +1371,23 @@ FOLLOW_UP_PROBE = rx(
 )
 # The speaker is the actor ('I run the assay group'): not a cue of someone else inside.
 SELF_ACTOR = rx(r"\bi (?:run|head|lead|manage|chair|own|am|'m) (?:the|our|this)\s*$")
+# Turn level: a fallback named in one sentence, judged poor or drawn on to accept in another.
+FALLBACK_REFERENCE = rx(
+    r"\b(?:otherwise|if (?:we|i) (?:don't|do not|can't|lose)|if (?:this|it|that|the deal) (?:falls? (?:over|through)|doesn't|"
+    r"does not|won't|fails)|without (?:your|you|this|it)|if not (?:you|this)|if (?:it's|it is) not (?:you|this)|plan b|"
+    r"fallback|(?:the|our|my) alternative|other option|nothing (?:else )?lined up|nothing on the table|back on the|"
+    r"(?:we|i) (?:sell|continue|carry on|keep going|go on) (?:to|at|with|in|selling|doing)|our own [a-z]+ (?:product|channel|"
+    r"shop|store|site))\b"
+)
+POOR_OR_YIELDING = rx(
+    r"\b(?:not much|isn't much|is not much|not a lot|for less|less money|lumpy|patchy|a fraction|a lot better than nothing|"
+    r"better than nothing|is a win|(?:is|it's) (?:really )?the one|(?:is|it's) the plan|rather find a way|pretty open|"
+    r"(?:i'll|we'll|i will|we will) (?:probably |just )?take (?:it|what|that|whatever)|hope (?:for the best|the)|"
+    r"(?:about|maybe|only|at|pays) (?:half|forty percent|a third|a quarter)|nobody hires|nothing lined up|"
+    r"better (?:for us )?to be with you)\b"
+)
+# The other side asking what we would do without them: the answer names our fallback.
+ASKS_FALLBACK = rx(
+    r"\b(?:otherwise|alternative|plan b|what (?:would|will|do) you do|what happens (?:if|to you)|what else|"
+    r"where else|if we (?:don't|pass|say no|walk)|without us)\b[^.?!]*\?"
+)
