@@ -381,3 +381,51 @@ def test_fifth_pass_concepts_are_detected(them: str, line: str, mistake: str) ->
 )
 def test_fifth_pass_hard_negatives_do_not_fire(line: str, mistake: str) -> None:
     assert not detected(conv(NEUTRAL, line, "Noted."), mistake)
+
+
+@pytest.mark.parametrize(
+    ("line", "mistake"),
+    [
+        ("Honestly the only other work available to us is warehouse shifts at half the rate, so anything helps.",
+         "weak_alternative"),
+        ("We haven't got any other retail conversations going right now, so this is the one.", "weak_alternative"),
+        ("I'd rather be on your shelves at 3.10 than sitting idle all winter.", "weak_alternative"),
+        ("I'm a bit embarrassed to raise money with a museum like this, but could we say 40?", "power_vs_leverage"),
+        ("We've a balloon repayment on the van loan due end of next month, so a quick PO would be lovely.",
+         "urgency_signal"),
+        ("Any chance of knowing by like the 12th whether it's a yes?", "urgency_signal"),
+        ("Fine, we'll work off your draft as it is.", "process_concession"),
+        ("Your heads of terms are fine as the starting point, and the fee can wait until after the pilot.",
+         "process_concession"),
+    ],
+)
+def test_sixth_pass_concepts_are_detected(line: str, mistake: str) -> None:
+    assert detected(conv(NEUTRAL, line, "Noted."), mistake)
+
+
+@pytest.mark.parametrize(
+    ("line", "mistake"),
+    [
+        ("I know you're the biggest grocer in the north, respect for that. But our other listing pays 12%, so 12 it is.",
+         "power_vs_leverage"),
+        ("A hospital group in Leeds signed us in May for three years at 41 per scan, so we're staying near that.",
+         "urgency_signal"),
+        ("We need 2.40 a script, or disputes turned around in ten days.", "urgency_signal"),
+        ("If you can cover the move, I'll start in March as you asked; otherwise I'd need to start in June.",
+         "weak_alternative"),
+        ("If you can cover the move, I'll start in March as you asked; otherwise I'd need to start in June.",
+         "urgency_signal"),
+        ("Our fallback is thin. So we could come down to 4,100.", "power_vs_leverage"),
+    ],
+)
+def test_sixth_pass_hard_negatives_do_not_fire(line: str, mistake: str) -> None:
+    assert not detected(conv(NEUTRAL, line, "Noted."), mistake)
+
+
+def test_agenda_counter_after_assent_is_not_yielding_the_process() -> None:
+    turns = conv(
+        "Let's do the operational plan first and come back to the rate next month.",
+        "Sounds fine. We'd like the rate and the plan settled in the same meeting, so let's put both on the agenda.",
+        "Alright.",
+    )
+    assert not detected(turns, "process_concession")

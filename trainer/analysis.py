@@ -303,7 +303,7 @@ def _their_clock(text: str) -> bool:
 
 def _timed_pressure(sent: Sentence) -> bool:
     """First person + a date or pace word + a need or a running-out verb, not framed as *their* clock."""
-    text = sent.norm
+    text = lx.SERVICE_TERM.blank(sent.norm)
     if not OWN_VOICE.search(text) or lx.THEIR_FRAME.search(text) or re.match(r"\s*if\b", text, re.IGNORECASE):
         return False
     if _their_clock(text):
@@ -416,6 +416,8 @@ def _yield_to_previous(sentences: list[Sentence], previous: str | None, acts: li
         return []
     first = sentences[0]
     yielded = lx.YIELD_PROCESS.search(first.norm) or lx.YIELD_GENERAL.search(first.norm)
+    if len(sentences) > 1 and lx.OWN_AGENDA.search(sentences[1].norm):
+        return []  # 'Sounds good. We'd rather settle both at once, so let's put them on that agenda.'
     if yielded and not lx.PUSHBACK.search(first.norm) and not _is_question(first):
         return [Act(kind=ActKind.accept_their_process, quote=first.raw, aspect=aspect, confidence=0.8)]
     return []
@@ -570,12 +572,17 @@ def _power_frame(sentences: list[Sentence], acts: list[Act]) -> list[Act]:
 
 def _reconcile(sentences: list[Sentence], acts: list[Act]) -> list[Act]:
     """Turn-level corrections: a reading of their size followed by a challenge is not deference; proposing our own
-    draft outranks a polite request to see theirs."""
+    draft outranks a polite request to see theirs; 'otherwise ...' after a trade is that trade's other branch."""
     by_quote = {s.raw: i for i, s in enumerate(sentences)}
     own_aspects = {a.aspect for a in acts if a.kind == ActKind.propose_own_process}
+    traded = {by_quote.get(a.quote) for a in acts if a.kind == ActKind.conditional_trade}
+    traded |= {i for i, s in enumerate(sentences) if re.match(r"\s*if\b", s.norm, re.IGNORECASE)}
     out: list[Act] = []
     for act in acts:
         i = by_quote.get(act.quote)
+        if act.kind in (ActKind.disclose_urgency, ActKind.disclose_weak_alternative) and i and i - 1 in traded and \
+                lx.OTHER_BRANCH.search(sentences[i].norm):
+            continue  # the other branch of the trade just offered, not a fallback or a clock
         if act.kind == ActKind.deference and i is not None:
             near = sentences[i : i + 2]
             if any(lx.CHALLENGE_ALT.search(s.norm) or lx.VALUE_FRAME.search(s.norm) for s in near):

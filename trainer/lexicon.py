@@ -111,6 +111,14 @@ class Folded:
     def findall(self, text: str) -> list[Any]:
         return self._rx.findall(fold(text))
 
+    def blank(self, text: str) -> str:
+        """The text with every match replaced by spaces of the same length, so offsets still index the original."""
+        out, last = [], 0
+        for m in self._rx.finditer(fold(text)):
+            out += [text[last : m.start()], " " * (m.end() - m.start())]
+            last = m.end()
+        return "".join(out) + text[last:]
+
 
 def rx(*parts: str) -> Folded:
     """Join alternatives into one case-insensitive pattern (compiled over folded text for speed)."""
@@ -708,7 +716,7 @@ WEAK_ALT_BROAD = rx(
     r"\b(?:end up (?:back )?(?:on|with|in|doing)|stuck (?:with|selling|on|in|doing)|limping along|keep limping)\b",
     r"\b(?:pipeline|market|demand|bookings|interest|other (?:agency|agencies|clients?|customers?|offers?|leads?)|"
     r"prospects)\b[^.?!]{0,40}\b(?:dead|empty|thin|dry|quiet|slow|nothing|tough|brutal|weak|gone quiet|dried up|"
-    r"pretty bad|not great)\b",
+    r"pretty bad|not great)\b(?<!from nothing)",
     r"\b(?:has been|have been|was|is|it'd be|would be|it would be)\b[^.?!]{0,12}\b(?:a )?(?:nightmare|disaster|killing us|"
     r"brutal|a struggle|hopeless)\b(?<!train was a disaster)(?<!traffic was a nightmare)",
     r"\b(?:we|i) (?:could|can) always\b[^.?!]{0,80}\b(?:though|but|not really|not much|not great|barely|only)\b",
@@ -1052,7 +1060,18 @@ NEUTRAL_SCHEDULING = rx(
     r"\blet's (?:set|schedule|book|find|arrange|pencil in) (?:up )?(?:a |some )?(?:call|meeting|time|session|slot|catch-?up)\b",
 )
 # Own position secured on paper, with a date attached (not pressure).
-SECURE_DATE = rx(r"\b(?:signed|contracted|booked|committed|guaranteed|fixed) (?:through|until|till|to the end of|into)\b")
+SECURE_DATE = rx(
+    r"\b(?:signed|contracted|booked|committed|guaranteed|fixed) (?:through|until|till|to the end of|into)\b",
+    r"\b(?:signed us|(?:we've|we have|i've|i have) (?:just |recently )?signed|(?:we|i) (?:just |recently )?signed)\b"
+    r"[^.?!]{0,60}\b(?:agreement|contract|deal|framework|for \w+ years?|at \d)",
+)
+# A duration that is a term of the deal ('appeals turned around in five days'), not our own clock.
+SERVICE_TERM = rx(
+    r"\b(?:turned around|turnaround|responded to|resolved|answered|processed|fixed|on site) (?:with)?in "
+    r"(?:\d+|one|two|three|four|five|six|seven|ten|fourteen|thirty) (?:working )?(?:hours?|days?|weeks?)\b",
+)
+# The other branch of a trade just offered ('...I'll start in September; otherwise I'd need November').
+OTHER_BRANCH = rx(r"^\s*(?:otherwise|if not|failing that|or else)\b")
 # Own poor fallback, paraphrased.
 WEAK_ALT_CONCEPT = rx(
     r"\b(?:gone|went|has gone|have gone|going) (?:quiet|cold|silent|dark)\b",
@@ -1191,6 +1210,8 @@ PROBE_CONCEPT = rx(
     r"\b(?:anyone|anybody|someone|who) (?:besides|apart from|other than|beyond|above) (?:you|yourself)\b",
     r"\b(?:corporate|head office|group|hq|the board|procurement|finance|legal|operations)'s (?:view|take|position|"
     r"concern|priorit|angle|requirement)",
+    r"\bwhat (?:does|do|is|are) (?:your |the )?[a-z ]{1,30} (?:get |gets |being )?(?:measured|judged|assessed|"
+    r"incentivi[sz]ed|bonused|targeted) on\b|\bhow much (?:discretion|latitude|authority|room) (?:does|do|is|has)\b",
 )
 # The counterparty pressing for movement: a concession that answers this is bargaining, not deference.
 THEIR_PUSH = rx(
@@ -1285,6 +1306,12 @@ URGENCY_CONCEPT_5 = rx(
     r"waiting|until we)\b|\bfor (?:the|our|my) (?:bank|lenders?|investors?)(?:'s)? (?:benefit|sake)\b",
     r"\b(?:payments?|mortgage|rent|loan|finance|wages)\b[^.?!]{0,20}\b(?:go(?:es)? out|come(?:s)? out|leaves?)\b|"
     r"\bbank manager(?:'s| has| is)? (?:already )?(?:rung|called|phoned|on)\b|\bdone and dusted before\b",
+    r"\b(?:loan|lease|finance|hire[- ]purchase) (?:repayment|payment|instal?ment)s?\b[^.?!]{0,60}\b(?:end of|due|next|by|"
+    r"before|this)\b|\brepayments? (?:is |are )?due\b",
+    r"\b(?:know|knowing|hear|hearing|an answer|a decision|word)\b (?:back )?by (?:like |say |around )?(?:the )?(?:\d|"
+    r"monday|tuesday|wednesday|thursday|friday|end of)",
+    r"\b(?:realistic|possible|doable) for an answer\b|\bit would help (?:me|us) plan\b",
+    r"\b(?:funding|investment|seed|series [a-c]) round (?:is )?(?:closing|closes|due to close)\b",
 )
 # Their clock, not ours: 'your review locks in July, so we'd want it agreed before then'.
 THEIR_DATE_BEFORE_THEN = rx(
@@ -1306,6 +1333,14 @@ WEAK_ALT_CONCEPT_5 = rx(
     r"\b(?:wind (?:it|things|the [a-z]+) down|close the doors|shut up shop|sell up)\b",
     r"\b(?:neither|none of them|nothing) (?:went|came|has gone|have gone|led) (?:anywhere|to anything)\b",
     r"\b(?:nobody|no one|no-one) (?:else )?(?:is|was|has been) (?:offering|paying|buying|biting|willing|interested)\b",
+    r"\bonly other (?:work|thing|job|gig|option|offer|route|buyer|contract|opening|income)s? (?:open|available|on the "
+    r"table|going|out there|we have|i have)\b",
+    r"\bthe other (?:route|road|option|path)\b[^.?!]{0,80}\b(?:gap|less|lower|worse|fill ourselves|only|barely)\b",
+    r"\b(?:much |far )?rather make (?:this|it) work\b[^.?!]{0,40}\b(?:even if|closer to your)\b",
+    r"\b(?:don't|do not|haven't|have not) (?:have|got) (?:any )?other (?:[a-z]+ )?(?:conversations|offers|options|"
+    r"buyers|customers|leads|bidders|prospects|talks)\b",
+    r"\brather be (?:[^.?!]|\.\d){0,60}\bthan (?:sitting|being|standing) (?:idle|around|at home)\b|\b(?:sitting idle|"
+    r"doing nothing)\b[^.?!]{0,20}\b(?:otherwise|instead)\b",
 )
 # Process surrender, fourth pass: waiting for their spec, signing whatever arrives, sorting terms out later.
 PROCESS_CONCEPT_5 = rx(
@@ -1327,6 +1362,14 @@ PROCESS_CONCEPT_5 = rx(
     r"\b(?:paper|document|write) (?:it|this|the deal) (?:up )?on your\b|\bhowever your (?:[a-z]+ ){1,2}(?:prefers?|likes?|"
     r"wants?)\b|\b(?:we'll|we will|i'll) (?:just )?slot in\b",
     r"^\s*[a-z]+days it is\b|\bcan wait (?:till|until|for) (?:next|the) [a-z]+\b",
+    r"\bwork (?:from|off) (?:yours|your (?:draft|template|version|paper|form|terms|documents?))\b(?:[^.?!]{0,12}"
+    r"\bas (?:it is|they are|it stands|they stand|drafted))?",
+    r"\b(?:your|the|their) [a-z ]{0,20}(?:memo|draft|template|form|paper|terms sheet|term sheet|contract) (?:is|are) "
+    r"fine as (?:the|a|our) (?:starting point|basis|base)\b",
+    r"\bwork within (?:the|your|their) (?:standard|usual|normal) (?:form|contract|terms|template|agreement)\b",
+    r"\b(?:sign|take) (?:the|your) (?:standard )?(?:contract|agreement|terms|form) as it comes\b",
+    r"\b(?:the )?[a-z]+(?: [a-z]+)? can wait (?:until|till) (?:after|i've|we've|i have|we have|once)\b",
+    r"\bpick up (?:the )?(?:budget|price|pricing|rates?|fees?|money|numbers|commercials) (?:after|later|once)\b",
 )
 # Apologising for an ask, or moving before they asked: deference in other words.
 DEFERENCE_CONCEPT_4 = rx(
@@ -1340,6 +1383,8 @@ DEFERENCE_CONCEPT_4 = rx(
     r"\b(?:awkward|embarrass\w*|mortif\w*|uncomfortable) (?:talking|discussing|asking about) (?:money|fees?|pay)\b|"
     r"\btalking money\b[^.?!]{0,20}\b(?:awkward|mortifying|embarrassing|uncomfortable)\b",
     r"\bbefore (?:we|i) (?:even )?(?:get into|start on|begin|discuss)\b[^.?!]{0,30}$|\bto make it an easy yes\b",
+    r"\b(?:almost |a bit |slightly )?(?:embarrassed|ashamed|awkward) to (?:raise|ask|bring up|mention|talk about) "
+    r"(?:money|fees?|price|pay|this|it)\b",
 )
 # Pressure words strong enough to carry urgency from a neighbouring sentence (wanting or liking a date is not).
 URGENCY_PRESSURE_STRONG = rx(
@@ -1391,3 +1436,14 @@ ASKS_FALLBACK = rx(
     r"\b(?:otherwise|alternative|plan b|what (?:would|will|do) you do|what happens (?:if|to you)|what else|"
     r"where else|if we (?:don't|pass|say no|walk)|without us)\b[^.?!]*\?"
 )
+# A courtesy about their size, which gives nothing away when a firm line or a question follows it.
+SIZE_ACK = rx(
+    r"\b(?:i|we) know you(?:'re| are) (?:the|one of the) (?:biggest|largest|top|leading|main)\b",
+    r"\b(?:a )?big deal for (?:a|an) [a-z]+ like (?:ours|us)\b",
+    r"\brespect for that\b|\b(?:i|we) won't pretend otherwise\b|\bnot naive about (?:that|it)\b",
+)
+SIZE_ACK_YIELDS = rx(r"\bso (?:whatever|anything|we'll|i'll|we would|we'd|i'd)\b|\b(?:defer|live with|go along)\b")
+HOLD_AFTER_ACK = rx(r"^\s*(?:but|however|that said|still|even so|and yet|before we|now,)\b")
+# Setting the agenda ourselves, in the same breath as turning down their order.
+OWN_AGENDA = rx(r"\b(?:let's|we'll|we'd like to|i'd like to) (?:put|add|have|keep) [^.?!]{0,30}\bon (?:the|that|this) agenda\b",
+                r"\bsettled (?:in the same|at the same|together)\b")
