@@ -119,3 +119,24 @@ def test_eval_evaluator_dev_split_prints_metrics() -> None:
         pytest.skip("no dev gold set")
     assert result.exit_code == 0, result.output
     assert "macro-F1" in result.stdout and "TP" in result.stdout
+
+
+def test_llm_flag_with_the_judge_off_says_so_and_keeps_the_rules(tmp_path, monkeypatch) -> None:
+    def no_model(settings):  # the judge is off for every mistake, so no model may be built or called
+        raise AssertionError("the model must not be loaded when every mistake stays on the rules")
+
+    monkeypatch.delenv("LEVERAGE_JUDGE_COMBINE", raising=False)
+    monkeypatch.setattr("trainer.llm.get_chat_model", no_model)
+    path = write(tmp_path, json.dumps(TRANSCRIPT))
+    with_flag = runner.invoke(app, ["evaluate", path, "--json", "--llm"])
+    plain = runner.invoke(app, ["evaluate", path, "--json"])
+    assert with_flag.exit_code == 0, with_flag.output
+    assert "judge is off" in with_flag.stderr
+    assert json.loads(with_flag.stdout) == json.loads(plain.stdout)
+
+
+def test_a_bad_judge_combination_exits_2_with_one_line(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("LEVERAGE_JUDGE_COMBINE", "urgency_signal=sometimes")
+    result = runner.invoke(app, ["evaluate", write(tmp_path, json.dumps(TRANSCRIPT)), "--llm"])
+    assert result.exit_code == 2
+    assert "urgency_signal" in result.stderr and "Traceback" not in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from trainer.evaluator import Detection, Turn, evaluate
@@ -61,3 +62,16 @@ def test_default_modes_keep_the_rules() -> None:
     rules_only = evaluate(TURNS)
     with_judge = evaluate(TURNS, judge=LLMJudge(model))
     assert rules_only == with_judge
+
+
+def test_parse_combine_sets_modes_per_mistake() -> None:
+    from trainer.judge import parse_combine
+
+    modes = parse_combine(" power_vs_leverage=confirm, weak_alternative = union ")
+    assert modes["power_vs_leverage"] == "confirm" and modes["weak_alternative"] == "union"
+    assert modes["urgency_signal"] == "rules"
+    assert parse_combine("") == {m: "rules" for m in MISTAKE_TITLES}
+    with pytest.raises(ValueError, match="unknown mistake"):
+        parse_combine("urgency=confirm")
+    with pytest.raises(ValueError, match="must be one of"):
+        parse_combine("urgency_signal=maybe")

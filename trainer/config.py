@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     model_path: Path | None = None
     instructor_passphrase_hash: str | None = Field(default=None, repr=False)
+    # How the optional LLM judge combines with the rules, per mistake ("power_vs_leverage=confirm,..."); unset means
+    # rules only, which is what `trainer eval evaluator --llm` measured for the embedded model.
+    judge_combine: str = ""
 
     @field_validator("llm_backend", mode="before")
     @classmethod

@@ -17,9 +17,25 @@ from trainer.rewrites import short
 from trainer.transcripts import Turn
 
 Mode = Literal["rules", "confirm", "union"]
+MODES: tuple[Mode, ...] = ("rules", "confirm", "union")
 # How each mistake combines rules and judge. "rules" ignores the judge; "confirm" keeps a rule finding only if
-# the judge agrees; "union" also accepts judge-only findings. Set from `trainer eval evaluator --llm` on dev.
+# the judge agrees; "union" also accepts judge-only findings. Measured with `trainer eval evaluator --llm` on dev:
+# with the embedded 1.5B model the judge answers "absent" almost always (judge alone macro-F1 0.03), so every
+# mistake stays on the rules. A stronger configured model can be switched on per mistake with LEVERAGE_JUDGE_COMBINE.
 COMBINE: dict[str, Mode] = {m: "rules" for m in MISTAKE_TITLES}
+
+
+def parse_combine(spec: str) -> dict[str, Mode]:
+    """'power_vs_leverage=confirm, weak_alternative=union' -> modes per mistake (the rest stay on the rules)."""
+    modes = dict(COMBINE)
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        mistake, _, mode = (x.strip() for x in part.partition("="))
+        if mistake not in MISTAKE_TITLES:
+            raise ValueError(f"LEVERAGE_JUDGE_COMBINE: unknown mistake {mistake!r}; known: {', '.join(MISTAKE_TITLES)}")
+        if mode not in MODES:
+            raise ValueError(f"LEVERAGE_JUDGE_COMBINE: mode for {mistake} must be one of {', '.join(MODES)}; got {mode!r}")
+        modes[mistake] = mode  # type: ignore[assignment]
+    return modes
 
 DEFINITIONS = {
     "power_vs_leverage": "the trainee defers to the other side's size or status, or gives ground before being asked",

@@ -37,16 +37,29 @@ def _scenario(scenario_id: str | None) -> Any:
     return lib.scenarios[scenario_id]
 
 
-def _judge() -> Any:
-    """The LLM judge over the configured chat model, or exit 2 when none is available."""
+def _judge(measuring: bool = False) -> Any:
+    """The LLM judge over the configured chat model, or exit 2 when none is available.
+
+    When scoring (not measuring) and every mistake is set to the rules, the judge would be asked and then ignored:
+    say so on stderr and skip the model call."""
     from trainer.config import get_settings
-    from trainer.judge import LLMJudge
+    from trainer.judge import LLMJudge, parse_combine
     from trainer.llm import get_chat_model
 
-    model = get_chat_model(get_settings())
+    settings = get_settings()
+    try:
+        modes = parse_combine(settings.judge_combine)
+    except ValueError as exc:
+        _fail(str(exc))
+    if not measuring and all(mode == "rules" for mode in modes.values()):
+        typer.echo("note: the LLM judge is off for every mistake (it did not help when measured with the embedded "
+                   "model); rules only. Set LEVERAGE_JUDGE_COMBINE once `trainer eval evaluator --llm` shows it helps.",
+                   err=True)
+        return None
+    model = get_chat_model(settings)
     if model is None:
         _fail("--llm needs a chat model, but LEVERAGE_LLM_BACKEND is 'template'")
-    return LLMJudge(model)
+    return LLMJudge(model, modes)
 
 
 def _with_sources(report: Any) -> Any:
@@ -124,7 +137,7 @@ def eval_evaluator_cmd(
 
     if split not in SPLIT_CHOICES:
         _fail(f"--split must be one of {', '.join(SPLIT_CHOICES)}")
-    judge = _judge() if llm else None
+    judge = _judge(measuring=True) if llm else None
     results: dict[str, Any] = {}
     for name in SPLITS if split == "all" else (split,):
         items = load_split(name)
