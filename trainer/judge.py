@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -17,7 +17,7 @@ from trainer.rewrites import short
 from trainer.transcripts import Turn
 
 Mode = Literal["rules", "confirm", "union"]
-MODES: tuple[Mode, ...] = ("rules", "confirm", "union")
+MODES: tuple[Mode, ...] = get_args(Mode)
 # How each mistake combines rules and judge. "rules" ignores the judge; "confirm" keeps a rule finding only if
 # the judge agrees; "union" also accepts judge-only findings. Measured with `trainer eval evaluator --llm` on dev:
 # with the embedded 1.5B model the judge answers "absent" almost always (judge alone macro-F1 0.03), so every

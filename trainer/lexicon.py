@@ -1444,6 +1444,6 @@ SIZE_ACK = rx(
 )
 SIZE_ACK_YIELDS = rx(r"\bso (?:whatever|anything|we'll|i'll|we would|we'd|i'd)\b|\b(?:defer|live with|go along)\b")
 HOLD_AFTER_ACK = rx(r"^\s*(?:but|however|that said|still|even so|and yet|before we|now,)\b")
-# Setting the agenda ourselves, in the same breath as turning down their order.
+# Setting the agenda ourselves: said right after a word of assent, it counters their order rather than accepting it.
 OWN_AGENDA = rx(r"\b(?:let's|we'll|we'd like to|i'd like to) (?:put|add|have|keep) [^.?!]{0,30}\bon (?:the|that|this) agenda\b",
                 r"\bsettled (?:in the same|at the same|together)\b")
