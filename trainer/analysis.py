@@ -18,6 +18,7 @@ APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u203
 SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;]+|\n|$)|[.!?;]+")
 ABBREV_DOT = re.compile(r"(?<=\d)\.(?=\d)|(?<=\be)\.(?=g\.)|(?<=\bi)\.(?=e\.)|(?<=\bvs)\.|(?<=\bapprox)\.")
 SECOND_PERSON = re.compile(r"\byou(?:r|rs|'re|'ve|'d|'ll)?\b", re.IGNORECASE)
+CONDITIONAL_START = re.compile(r"\s*if\b", re.IGNORECASE)  # "If you ..., we ...": a condition, not a statement
 OWN_VOICE = re.compile(
     r"\b(?:we|our|us|my|me|we're|we've|we'd|we'll|i'd|i'm|i've|i'll|i (?:need|have|must|want|really|just|hope))\b",
     re.IGNORECASE,
@@ -304,7 +305,7 @@ def _their_clock(text: str) -> bool:
 def _timed_pressure(sent: Sentence) -> bool:
     """First person + a date or pace word + a need or a running-out verb, not framed as *their* clock."""
     text = lx.SERVICE_TERM.blank(sent.norm)
-    if not OWN_VOICE.search(text) or lx.THEIR_FRAME.search(text) or re.match(r"\s*if\b", text, re.IGNORECASE):
+    if not OWN_VOICE.search(text) or lx.THEIR_FRAME.search(text) or CONDITIONAL_START.match(text):
         return False
     if _their_clock(text):
         return False
@@ -523,7 +524,7 @@ def _own_timed(sent: Sentence) -> bool:
         return False
     if _their_clock(text):
         return False
-    return bool(OWN_VOICE.search(text)) and not lx.THEIR_FRAME.search(text) and not re.match(r"\s*if\b", text, re.I)
+    return bool(OWN_VOICE.search(text)) and not lx.THEIR_FRAME.search(text) and not CONDITIONAL_START.match(text)
 
 
 def _turn_level_urgency(sentences: list[Sentence], acts: list[Act]) -> list[Act]:
@@ -576,7 +577,7 @@ def _reconcile(sentences: list[Sentence], acts: list[Act]) -> list[Act]:
     by_quote = {s.raw: i for i, s in enumerate(sentences)}
     own_aspects = {a.aspect for a in acts if a.kind == ActKind.propose_own_process}
     traded = {by_quote.get(a.quote) for a in acts if a.kind == ActKind.conditional_trade}
-    traded |= {i for i, s in enumerate(sentences) if re.match(r"\s*if\b", s.norm, re.IGNORECASE)}
+    traded |= {i for i, s in enumerate(sentences) if CONDITIONAL_START.match(s.norm)}
     out: list[Act] = []
     for act in acts:
         i = by_quote.get(act.quote)
