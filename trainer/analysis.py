@@ -572,8 +572,9 @@ def _power_frame(sentences: list[Sentence], acts: list[Act]) -> list[Act]:
 
 
 def _reconcile(sentences: list[Sentence], acts: list[Act]) -> list[Act]:
-    """Turn-level corrections: a reading of their size followed by a challenge is not deference; proposing our own
-    draft outranks a polite request to see theirs; 'otherwise ...' after a trade is that trade's other branch."""
+    """Turn-level corrections: a reading of their size followed by a challenge or a firm line is not deference;
+    proposing our own draft outranks a polite request to see theirs; 'otherwise ...' after a trade is that trade's
+    other branch."""
     by_quote = {s.raw: i for i, s in enumerate(sentences)}
     own_aspects = {a.aspect for a in acts if a.kind == ActKind.propose_own_process}
     traded = {by_quote.get(a.quote) for a in acts if a.kind == ActKind.conditional_trade}
@@ -588,10 +589,19 @@ def _reconcile(sentences: list[Sentence], acts: list[Act]) -> list[Act]:
             near = sentences[i : i + 2]
             if any(lx.CHALLENGE_ALT.search(s.norm) or lx.VALUE_FRAME.search(s.norm) for s in near):
                 continue
+            if _acknowledged_then_held(sentences[i], near[1:]):
+                continue
         if act.kind == ActKind.accept_their_process and act.aspect in own_aspects:
             continue
         out.append(act)
     return out
+
+
+def _acknowledged_then_held(sent: Sentence, following: list[Sentence]) -> bool:
+    """'You're the biggest league here, respect for that. But we have another offer': a courtesy, not deference."""
+    if not lx.SIZE_ACK.search(sent.norm) or lx.SIZE_ACK_YIELDS.search(sent.norm) or not following:
+        return False
+    return bool(lx.HOLD_AFTER_ACK.search(following[0].norm)) or following[0].norm.rstrip().endswith("?")
 
 
 def _dedupe(acts: list[Act]) -> list[Act]:

@@ -109,8 +109,7 @@ def detect_power(ctx: Context) -> Detection:
     weak = {(i, q) for i, q, _ in ctx.trainee_acts(ActKind.disclose_weak_alternative)}
     process = weak | {(i, q) for i, q, _ in ctx.trainee_acts(ActKind.accept_their_process)}
     deference = [h for h in ctx.trainee_acts(ActKind.deference)
-                 if (h[0], h[1]) not in weak and not _follows_from_weak(ctx, h[0], h[1])
-                 and not _acknowledged_then_held(ctx, h[0], h[1])]
+                 if (h[0], h[1]) not in weak and not _follows_from_weak(ctx, h[0], h[1])]
     concessions = [h for h in ctx.trainee_acts(ActKind.concession) if (h[0], h[1]) not in process
                    and not _pressed(ctx, h[0]) and not _follows_from_weak(ctx, h[0], h[1])]
     hits = _unique_turns(sorted(deference + concessions, key=lambda h: h[0]))
@@ -132,15 +131,6 @@ def _follows_from_weak(ctx: Context, index: int, quote: str) -> bool:
     text = ctx.turns[index].text
     at = text.find(quote)
     return any(j == index and -1 < text.find(q) < at for j, q, _ in ctx.trainee_acts(ActKind.disclose_weak_alternative))
-
-
-def _acknowledged_then_held(ctx: Context, index: int, quote: str) -> bool:
-    """'You're the biggest league here, respect for that. But we have another offer': a courtesy, not deference."""
-    if not lx.SIZE_ACK.search(quote) or lx.SIZE_ACK_YIELDS.search(quote):
-        return False
-    sentences = [s.raw for s in split_sentences(ctx.turns[index].text)]
-    following = sentences[sentences.index(quote) + 1 :] if quote in sentences else []
-    return bool(following) and (bool(lx.HOLD_AFTER_ACK.search(following[0])) or following[0].rstrip().endswith("?"))
 
 
 def _pressed(ctx: Context, index: int) -> bool:
