@@ -2,41 +2,33 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from functools import partial
 
 import streamlit as st
 
+from trainer.config import ConfigError
+from trainer.ui import debrief, evaluate_page, instructor, practice, progress, settings_page, studio
 from trainer.ui.context import Ctx, build_ctx
 
 log = logging.getLogger("leverage.app")
 
-# (group, module, title, url_path, icon); modules that are not installed yet are skipped with a log line.
+# (group, page module, title, url_path, icon)
 PAGES = [
-    ("Practice", "trainer.ui.practice", "Practice", "practice", ":material/forum:"),
-    ("Practice", "trainer.ui.debrief", "Debrief", "debrief", ":material/assignment:"),
-    ("Practice", "trainer.ui.evaluate_page", "Evaluate a real conversation", "evaluate", ":material/rate_review:"),
-    ("Practice", "trainer.ui.progress", "My progress", "progress", ":material/trending_up:"),
-    ("Instructors", "trainer.ui.instructor", "Cohorts", "instructor", ":material/groups:"),
-    ("Instructors", "trainer.ui.studio", "Scenario studio", "studio", ":material/edit_note:"),
-    ("Settings", "trainer.ui.settings_page", "Settings", "settings", ":material/settings:"),
+    ("Practice", practice, "Practice", "practice", ":material/forum:"),
+    ("Practice", debrief, "Debrief", "debrief", ":material/assignment:"),
+    ("Practice", evaluate_page, "Evaluate a real conversation", "evaluate", ":material/rate_review:"),
+    ("Practice", progress, "My progress", "progress", ":material/trending_up:"),
+    ("Instructors", instructor, "Cohorts", "instructor", ":material/groups:"),
+    ("Instructors", studio, "Scenario studio", "studio", ":material/edit_note:"),
+    ("Settings", settings_page, "Settings", "settings", ":material/settings:"),
 ]
 
 
 def _pages(ctx: Ctx) -> dict[str, list[st.Page]]:
     """st.Page objects grouped for the sidebar; each page function receives the ctx."""
     groups: dict[str, list[st.Page]] = {}
-    for group, module_name, title, url_path, icon in PAGES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                log.warning("page %s not available", module_name, exc_info=True)
-            continue
-        except Exception:  # noqa: BLE001 - a page that fails to import must not take the app down
-            log.warning("page %s not available", module_name, exc_info=True)
-            continue
+    for group, module, title, url_path, icon in PAGES:
         page = st.Page(partial(module.render, ctx), title=title, url_path=url_path, icon=icon,
                        default=url_path == "practice")  # fmt: skip
         ctx.pages[url_path] = page
@@ -53,7 +45,7 @@ def main() -> None:
         log.exception("startup failed")
         st.error(
             "Leverage could not start: "
-            + (str(exc).splitlines()[0] if type(exc).__name__ == "ConfigError" else "the database is unavailable.")
+            + (str(exc).splitlines()[0] if isinstance(exc, ConfigError) else "the database is unavailable.")
             + " Check the LEVERAGE_* settings (see `trainer doctor`), then reload.",
             icon="⚠️",
         )

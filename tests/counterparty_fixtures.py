@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from trainer.acts import Act, ActKind, ProcessAspect, TurnAnalysis
-from trainer.scenarios import Scenario
+from trainer.domain.acts import Act, ActKind, ProcessAspect, TurnAnalysis
+from trainer.scenarios.library import Scenario
 
 SCENARIO_DATA = {
     "id": "test-renewal",
@@ -136,7 +136,7 @@ def act(kind: ActKind, quote: str = "x", **kw: object) -> Act:
 
 
 def analysis(text: str, *acts: Act) -> TurnAnalysis:
-    """A hand-built analysis, standing in for trainer.analysis."""
+    """A hand-built analysis, standing in for trainer.reader.analysis."""
     return TurnAnalysis(text=text, acts=list(acts))
 
 

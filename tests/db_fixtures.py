@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from trainer.store import Store, normalise_url
+from trainer.storage.store import Store, normalise_url
 
 PG_ENV = "LEVERAGE_TEST_PG_URL"
 REQUIRED_ENV = "LEVERAGE_TEST_PG_REQUIRED"

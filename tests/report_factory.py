@@ -5,7 +5,8 @@ from __future__ import annotations
 
 def make_report(scores: dict[str, int] | None = None, overall: int | None = None, quotes: dict | None = None):
     """A valid five-mistake Report; `scores` overrides per mistake (default 80), `quotes` adds evidence."""
-    from trainer.report import MISTAKE_TITLES, Evidence, MistakeFinding, Report
+    from trainer.domain.mistakes import MISTAKE_TITLES
+    from trainer.domain.report import Evidence, MistakeFinding, Report
 
     scores = scores or {}
     quotes = quotes or {}

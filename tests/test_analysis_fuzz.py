@@ -6,9 +6,9 @@ from evaluator_fixtures import sample_scenario
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trainer.analysis import analyse_turn
-from trainer.evaluator import Turn, evaluate
-from trainer.transcripts import TranscriptError, parse_transcript
+from trainer.domain.transcripts import TranscriptError, parse_transcript
+from trainer.evaluation.evaluator import Turn, evaluate
+from trainer.reader.analysis import analyse_turn
 
 SCENARIO = sample_scenario()
 WORDS = st.sampled_from(

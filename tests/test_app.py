@@ -23,7 +23,7 @@ class FakeVoice:
 
     def stream(self, move: Any, state: Any, scenario: Any, history: list) -> Iterator[str]:
         if self.fail:
-            from trainer.llm import LLMUnavailable
+            from trainer.llm.chat import LLMUnavailable
 
             raise LLMUnavailable("Cannot reach the LLM endpoint at http://127.0.0.1:9/v1.")
         yield f"FAKE[{move.kind}] "
@@ -105,7 +105,7 @@ def test_full_session_to_debrief(tmp_settings: Settings, voice: dict) -> None:
 def _store_turns(at: AppTest) -> list:
     """The stored transcript of the session on screen."""
     from trainer.config import get_settings
-    from trainer.store import Store
+    from trainer.storage.store import Store
 
     live = at.session_state["live"]
     return Store(get_settings().db_url).list_turns(live.session_id)
@@ -218,7 +218,7 @@ class BrokenChatModel:
     """Stands in for a chat model whose endpoint is down."""
 
     def stream(self, messages: Any, **kwargs: Any) -> Iterator[Any]:
-        from trainer.llm import LLMUnavailable
+        from trainer.llm.chat import LLMUnavailable
 
         raise LLMUnavailable("Cannot reach the LLM endpoint at http://127.0.0.1:9/v1.")
         yield  # pragma: no cover
@@ -226,10 +226,10 @@ class BrokenChatModel:
 
 def _llm_backend(monkeypatch: pytest.MonkeyPatch, model: Any) -> None:
     """Pretend the configured backend is a real model, served by `model` (a LangChain fake)."""
-    import trainer.llm
+    import trainer.llm.chat
 
     monkeypatch.setenv("LEVERAGE_LLM_BACKEND", "local")
-    monkeypatch.setattr(trainer.llm, "get_chat_model", lambda settings: model)
+    monkeypatch.setattr(trainer.llm.chat, "get_chat_model", lambda settings: model)
 
 
 def test_streamed_reply_from_a_fake_chat_model(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -262,13 +262,13 @@ def test_endpoint_down_with_the_real_llm_voice_keeps_the_turn_and_offers_both_wa
 def test_model_unavailable_at_start_offers_the_quick_voice(
     tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import trainer.llm
+    import trainer.llm.chat
 
     def unavailable(settings: Any) -> Any:
-        raise trainer.llm.LLMUnavailable("The embedded model is not prepared: run `trainer prepare-model`.")
+        raise trainer.llm.chat.LLMUnavailable("The embedded model is not prepared: run `trainer prepare-model`.")
 
     monkeypatch.setenv("LEVERAGE_LLM_BACKEND", "local")
-    monkeypatch.setattr(trainer.llm, "get_chat_model", unavailable)
+    monkeypatch.setattr(trainer.llm.chat, "get_chat_model", unavailable)
     at = _app(tmp_settings)
     at.button(key="brief-carmaker-renewal").click().run()
     _button(at, "Start the negotiation").click().run()

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from trainer import auth
-from trainer.auth import AuthConfigError, hash_passphrase, parse_hash, sign_in, verify_passphrase
-from trainer.store import Store
-from trainer.tables import utcnow
+from trainer.instructor import auth
+from trainer.instructor.auth import AuthConfigError, hash_passphrase, parse_hash, sign_in, verify_passphrase
+from trainer.storage.store import Store
+from trainer.storage.tables import utcnow
 
 pytest_plugins = ["db_fixtures"]
 
@@ -120,7 +120,7 @@ def test_global_ceiling_stops_rotating_client_keys(
 
 
 def test_old_attempts_are_pruned(store: Store, stored_hash: str) -> None:
-    from trainer.tables import LoginAttemptRow
+    from trainer.storage.tables import LoginAttemptRow
 
     old = utcnow() - 3 * auth.WINDOW
     sign_in(store, "k", "guess", stored_hash, now=old)

@@ -2,7 +2,7 @@
 
 Two independent chromium profiles (separate storage, so separate Streamlit sessions) against one
 `streamlit run app.py` with the template voice, a temporary data dir and an instructor passphrase hash made by
-`trainer.auth.hash_passphrase`. Screenshots go to artifacts/screenshots/cohort-*.png (git-ignored).
+`trainer.instructor.auth.hash_passphrase`. Screenshots go to artifacts/screenshots/cohort-*.png (git-ignored).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from browser_support import BROWSER_MARKS, SHOTS, VIEWPORT, launch_context, new_page, running_app
 
-from trainer.auth import hash_passphrase
+from trainer.instructor.auth import hash_passphrase
 
 PASSPHRASE = "correct horse battery staple"
 COHORT_NAME = "Key account managers, autumn intake"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from trainer import charts
-from trainer.engine import Engine
-from trainer.outcome import compute_outcome
-from trainer.report import MISTAKE_TITLES, MistakeFinding, Report
-from trainer.scenarios import load_library
+from trainer.app import charts
+from trainer.domain.mistakes import MISTAKE_TITLES
+from trainer.domain.report import MistakeFinding, Report
+from trainer.engine.outcome import compute_outcome
+from trainer.engine.turn import Engine
+from trainer.scenarios.library import load_library
 
 
 def test_scorecard_rows_and_chart_spec() -> None:

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from trainer.cli import app
-from trainer.report import MISTAKE_TITLES
+from trainer.domain.mistakes import MISTAKE_TITLES
 
 runner = CliRunner()
 TRANSCRIPT = {
@@ -95,7 +95,7 @@ def test_missing_file_and_unknown_scenario_exit_2(tmp_path) -> None:
 
 
 def test_scenario_from_library(tmp_path) -> None:
-    from trainer.scenarios import load_library
+    from trainer.scenarios.library import load_library
 
     lib = load_library()
     if not lib.scenarios:
@@ -126,7 +126,7 @@ def test_llm_flag_with_the_judge_off_says_so_and_keeps_the_rules(tmp_path, monke
         raise AssertionError("the model must not be loaded when every mistake stays on the rules")
 
     monkeypatch.delenv("LEVERAGE_JUDGE_COMBINE", raising=False)
-    monkeypatch.setattr("trainer.llm.get_chat_model", no_model)
+    monkeypatch.setattr("trainer.llm.chat.get_chat_model", no_model)
     path = write(tmp_path, json.dumps(TRANSCRIPT))
     with_flag = runner.invoke(app, ["evaluate", path, "--json", "--llm"])
     plain = runner.invoke(app, ["evaluate", path, "--json"])

@@ -11,10 +11,10 @@ from types import SimpleNamespace
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from trainer import coach
-from trainer.acts import Act, ActKind, TurnAnalysis
-from trainer.index import KnowledgeIndex
-from trainer.knowledge import MISTAKE_TAGS, default_notes_dir, shipped_notes
+from trainer.coaching import coach
+from trainer.coaching.index import KnowledgeIndex
+from trainer.coaching.knowledge import MISTAKE_TAGS, default_notes_dir, shipped_notes
+from trainer.domain.acts import Act, ActKind, TurnAnalysis
 
 sys.path.insert(0, str(Path(__file__).parent))
 from report_factory import make_report  # noqa: E402
@@ -106,7 +106,7 @@ def test_unavailable_or_empty_index_falls_back_to_tags(tmp_path):
 
 
 def scenario_library():
-    from trainer.scenarios import load_library
+    from trainer.scenarios.library import load_library
 
     return load_library()
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from trainer import cohorts
-from trainer.store import Store, StoreError
+from trainer.instructor import cohorts
+from trainer.storage.store import Store, StoreError
 
 pytest_plugins = ["db_fixtures"]
 

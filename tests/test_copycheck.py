@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer.knowledge import SOURCE_TITLES, parse_note, split_front_matter
+from trainer.coaching.knowledge import SOURCE_TITLES, parse_note, split_front_matter
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT.parent / "shared" / "sources"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from trainer.counterparty_eval import (
+from trainer.app.session import run_script
+from trainer.measure.counterparty import (
     ab_for_scenario,
     leaks,
     load_yaml,
@@ -15,9 +16,8 @@ from trainer.counterparty_eval import (
     scripts_for,
     verdict,
 )
-from trainer.realizer import TemplateRealizer
-from trainer.scenarios import load_library
-from trainer.session import run_script
+from trainer.scenarios.library import load_library
+from trainer.voice.realizer import TemplateRealizer
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def _fake_voice(replies: list[str]):
     from langchain_core.language_models import GenericFakeChatModel
     from langchain_core.messages import AIMessage
 
-    from trainer.realizer import LLMRealizer
+    from trainer.voice.realizer import LLMRealizer
 
     model = GenericFakeChatModel(messages=iter([AIMessage(r) for r in replies]))
     return LLMRealizer(model, counter=lambda text: max(1, len(text) // 4))

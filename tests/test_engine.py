@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from counterparty_fixtures import act, analysis, scenario
 
-from trainer.acts import ActKind
-from trainer.engine import MAX_CHARS, Engine
-from trainer.policy import MoveKind
+from trainer.domain.acts import ActKind
+from trainer.engine.policy import MoveKind
+from trainer.engine.turn import MAX_CHARS, Engine
 
 
 def _engine(**kw) -> Engine:
@@ -74,7 +74,7 @@ def test_closed_session_stays_closed() -> None:
 
 def test_a_partial_offer_within_its_limits_is_not_a_whole_deal() -> None:
     """Naming one issue ("2% on the price-down") must not close the deal on issues the trainee never named."""
-    from trainer.scenarios import load_library
+    from trainer.scenarios.library import load_library
 
     carmaker = load_library().scenarios["carmaker-renewal"]
     eng = Engine(carmaker, seed=7)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from evaluator_fixtures import sample_scenario
 
-from trainer.evaluator import Turn, evaluate
-from trainer.report import MISTAKE_TITLES, Report
+from trainer.domain.mistakes import MISTAKE_TITLES
+from trainer.domain.report import Report
+from trainer.evaluation.evaluator import Turn, evaluate
 
 
 def conv(*lines: str) -> list[Turn]:
@@ -161,7 +162,7 @@ def test_scenario_facts_feed_the_explanation() -> None:
 
 
 def test_evaluate_is_deterministic() -> None:
-    from trainer.evalsets import bench_turns
+    from trainer.measure.evalsets import bench_turns
 
     turns = bench_turns(20)
     assert evaluate(turns) == evaluate(turns)  # speed is measured by `trainer bench evaluator`, not asserted here

@@ -7,12 +7,13 @@ import re
 
 import pytest
 
-from trainer import lexicon as lx
-from trainer.acts import ActKind
-from trainer.analysis import analyse_turn
-from trainer.evaluator import Turn, _cue, evaluate
-from trainer.report import MISTAKE_TITLES, Report
-from trainer.transcripts import MAX_BYTES, MAX_TURNS
+from trainer.domain.acts import ActKind
+from trainer.domain.mistakes import MISTAKE_TITLES
+from trainer.domain.report import Report
+from trainer.domain.transcripts import MAX_BYTES, MAX_TURNS
+from trainer.evaluation.evaluator import Turn, _cue, evaluate
+from trainer.reader import lexicon as lx
+from trainer.reader.analysis import analyse_turn
 
 
 def conv(*lines: str) -> list[Turn]:

@@ -7,9 +7,10 @@ import json
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from trainer.evaluator import Detection, Turn, evaluate
-from trainer.judge import LLMJudge, combine, parse_verdicts, schema
-from trainer.report import MISTAKE_TITLES, Evidence
+from trainer.domain.mistakes import MISTAKE_TITLES
+from trainer.domain.report import Evidence
+from trainer.evaluation.evaluator import Detection, Turn, evaluate
+from trainer.evaluation.judge import LLMJudge, combine, parse_verdicts, schema
 
 TURNS = [
     Turn(speaker="counterparty", text="Our CFO wants 8% off."),
@@ -65,7 +66,7 @@ def test_default_modes_keep_the_rules() -> None:
 
 
 def test_parse_combine_sets_modes_per_mistake() -> None:
-    from trainer.judge import parse_combine
+    from trainer.evaluation.judge import parse_combine
 
     modes = parse_combine(" power_vs_leverage=confirm, weak_alternative = union ")
     assert modes["power_vs_leverage"] == "confirm" and modes["weak_alternative"] == "union"

@@ -7,15 +7,15 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from trainer import export
-from trainer.report import Citation, Evidence, MistakeFinding, Report, Strength
-from trainer.transcripts import parse_transcript
+from trainer.app import export
+from trainer.domain.report import Citation, Evidence, MistakeFinding, Report, Strength
+from trainer.domain.transcripts import parse_transcript
 
 NASTY = "Zürich — “ok” … 5 € / ₹ 400 · 東京 🙂 <b>bold</b> $x$ \u0000"
 
 
 def _report() -> Report:
-    from trainer.report import MISTAKE_TITLES
+    from trainer.domain.mistakes import MISTAKE_TITLES
 
     findings = [
         MistakeFinding(

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from trainer import index as index_module
-from trainer.index import KnowledgeIndex, tag_key
-from trainer.knowledge import default_notes_dir
+from trainer.coaching import index as index_module
+from trainer.coaching.index import KnowledgeIndex, tag_key
+from trainer.coaching.knowledge import default_notes_dir
 
 SAMPLE = ("keep-your-deadline", "how-urgency-leaks", "hold-the-pen", "process-is-substance",
           "weak-fallback-anchors-you", "strategic-silence")

@@ -10,9 +10,9 @@ import pytest
 from report_factory import make_report
 from streamlit.testing.v1 import AppTest
 
-from trainer import auth, cohorts
-from trainer.scenarios import repo_scenarios_dir
-from trainer.store import Store
+from trainer.instructor import auth, cohorts
+from trainer.scenarios.library import repo_scenarios_dir
+from trainer.storage.store import Store
 
 HARNESS = str(Path(__file__).parent / "apps" / "pages_harness.py")
 PASS = "a good long passphrase"
@@ -303,7 +303,7 @@ def test_studio_test_play_shows_hidden_state(env: dict, monkeypatch: pytest.Monk
 def test_publish_falls_back_to_data_dir_when_library_read_only(
     env: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from trainer import studio
+    from trainer.app import studio
     from trainer.config import get_settings
 
     settings = get_settings()

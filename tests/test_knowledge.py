@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer.knowledge import (
+from trainer.coaching.knowledge import (
     KNOWN_TAGS,
     MISTAKE_TAGS,
     NoteError,

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from trainer.cli import app
-from trainer.knowledge import default_notes_dir
+from trainer.coaching.knowledge import default_notes_dir
 
 runner = CliRunner()
 SAMPLE = ("keep-your-deadline", "hold-the-pen", "weak-fallback-anchors-you", "organisation-not-one-voice")

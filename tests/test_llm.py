@@ -11,10 +11,10 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from trainer import llm
 from trainer.config import Settings, get_settings
-from trainer.llm import LLMUnavailable, LocalChatModel, get_chat_model, to_llama_messages, token_counter
-from trainer.local_llama import LoadedLlama
+from trainer.llm import chat as llm
+from trainer.llm.chat import LLMUnavailable, LocalChatModel, get_chat_model, to_llama_messages, token_counter
+from trainer.llm.local import LoadedLlama
 
 
 class FakeLlama:
@@ -209,7 +209,7 @@ def test_token_counter_falls_back_to_estimate(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_one_llama_per_path_and_context(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from trainer import local_llama
+    from trainer.llm import local as local_llama
 
     built: list[tuple[str, int]] = []
 
@@ -230,7 +230,7 @@ def test_one_llama_per_path_and_context(monkeypatch: pytest.MonkeyPatch, tmp_pat
 def test_extra_buffers_can_be_switched_off_for_a_load() -> None:
     """The AMX workaround: llama_cpp's model defaults are patched only while a model loads."""
     llama_module = pytest.importorskip("llama_cpp.llama")
-    from trainer import local_llama
+    from trainer.llm import local as local_llama
 
     before = llama_module.llama_cpp.llama_model_default_params
     with local_llama._without_extra_buffers():

@@ -9,8 +9,8 @@ import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from trainer.config import get_settings
-from trainer.llm import LocalChatModel, token_counter
-from trainer.models import prepare_default_model, smollm2_path
+from trainer.llm.chat import LocalChatModel, token_counter
+from trainer.llm.weights import prepare_default_model, smollm2_path
 
 pytestmark = pytest.mark.slow
 
@@ -89,7 +89,7 @@ def test_default_model_generates() -> None:
 
 
 def test_doctor_generates_with_a_local_model(tmp_settings, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
-    from trainer.doctor import check_llm
+    from trainer.measure.doctor import check_llm
 
     settings = tmp_settings.model_copy(update={"llm_backend": "local", "model_path": smollm2_path(), "n_ctx": 512})
     result = check_llm(settings)
@@ -100,7 +100,7 @@ def test_doctor_generates_with_a_local_model(tmp_settings, monkeypatch: pytest.M
 
 
 def test_bench_llm_reports_both_paths() -> None:
-    from trainer.llm_bench import run_llm_bench
+    from trainer.measure.llm_bench import run_llm_bench
 
     result = run_llm_bench(smollm2_path(), n_ctx=512, max_tokens=6, runs=1)
     assert result["same_text"] is True  # greedy: raw and adapter produce the same tokens

@@ -8,9 +8,9 @@ from alembic.script import ScriptDirectory
 from report_factory import make_report
 from sqlalchemy import inspect
 
-from trainer import migrations
-from trainer.store import Store
-from trainer.tables import Base
+from trainer.storage import migrations
+from trainer.storage.store import Store
+from trainer.storage.tables import Base
 
 pytest_plugins = ["db_fixtures"]
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from trainer import models
-from trainer.models import (
+from trainer.llm import weights as models
+from trainer.llm.weights import (
     DEFAULT_MODEL,
     ModelCorrupt,
     ModelMissing,

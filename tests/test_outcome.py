@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from counterparty_fixtures import act, analysis, offer, scenario
 
-from trainer.acts import ActKind
-from trainer.deal import DealState, Status
-from trainer.engine import Engine
-from trainer.outcome import compute_outcome, conceded_beyond
+from trainer.domain.acts import ActKind
+from trainer.domain.deal import DealState, Status
+from trainer.engine.outcome import compute_outcome, conceded_beyond
+from trainer.engine.turn import Engine
 
 
 def test_conceded_beyond_is_distance_to_reservation_over_room() -> None:

@@ -6,11 +6,11 @@ import random
 
 from counterparty_fixtures import act, analysis, offer, process, scenario
 
-from trainer.acts import ActKind, ProcessAspect
-from trainer.deal import DealState
-from trainer.engine import Engine
-from trainer.policy import MoveKind, decide, open_move, unlocked_share
-from trainer.terms import better_for_trainee
+from trainer.domain.acts import ActKind, ProcessAspect
+from trainer.domain.deal import DealState
+from trainer.engine.policy import MoveKind, decide, open_move, unlocked_share
+from trainer.engine.terms import better_for_trainee
+from trainer.engine.turn import Engine
 
 K = ActKind
 
@@ -180,9 +180,9 @@ def test_walk_away_ends_the_session() -> None:
 
 def test_it_never_moves_past_the_trainees_own_ask() -> None:
     """Once it already gives what the trainee asked on an issue, a reciprocal step leaves that issue alone."""
-    from trainer.engine import Engine
-    from trainer.scenarios import load_library
-    from trainer.terms import better_for_trainee
+    from trainer.engine.terms import better_for_trainee
+    from trainer.engine.turn import Engine
+    from trainer.scenarios.library import load_library
 
     carmaker = load_library().scenarios["carmaker-renewal"]
     eng = Engine(carmaker, seed=7)

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from trainer import practice as svc
+from trainer.app import practice as svc
 from trainer.config import Settings
-from trainer.scenarios import load_library
-from trainer.store import Store
+from trainer.scenarios.library import load_library
+from trainer.storage.store import Store
 
 SCENARIO = "carmaker-renewal"
 

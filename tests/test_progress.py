@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import pytest
 from report_factory import make_report
 
-from trainer import progress
-from trainer.progress import summarise, trainee_progress, weighted_proficiency, weights
-from trainer.store import Store
+from trainer.instructor import progress
+from trainer.instructor.progress import summarise, trainee_progress, weighted_proficiency, weights
+from trainer.storage.store import Store
 
 pytest_plugins = ["db_fixtures"]
 

@@ -11,12 +11,12 @@ from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
 from pydantic import Field
 
-from trainer.acts import ActKind
-from trainer.engine import Engine
-from trainer.guardrails import missing_numbers, numbers_in
-from trainer.movecard import build_messages
-from trainer.policy import Move, MoveKind
-from trainer.realizer import LLMRealizer, TemplateRealizer
+from trainer.domain.acts import ActKind
+from trainer.engine.policy import Move, MoveKind
+from trainer.engine.turn import Engine
+from trainer.voice.guardrails import missing_numbers, numbers_in
+from trainer.voice.movecard import build_messages
+from trainer.voice.realizer import LLMRealizer, TemplateRealizer
 
 K = ActKind
 
@@ -273,8 +273,8 @@ def test_move_without_numbers_says_none() -> None:
 @pytest.mark.slow
 def test_embedded_model_voices_a_move_within_the_guardrails() -> None:
     from trainer.config import Settings
-    from trainer.llm import LLMUnavailable, get_chat_model
-    from trainer.scenarios import load_library
+    from trainer.llm.chat import LLMUnavailable, get_chat_model
+    from trainer.scenarios.library import load_library
 
     try:
         model = get_chat_model(Settings(llm_backend="local"))
@@ -295,7 +295,7 @@ def test_embedded_model_voices_a_move_within_the_guardrails() -> None:
 
 
 def test_endpoint_down_before_any_text_is_raised_for_the_caller_to_retry() -> None:
-    from trainer.llm import LLMUnavailable
+    from trainer.llm.chat import LLMUnavailable
 
     class Down(GenericFakeChatModel):
         def _stream(self, messages, stop=None, run_manager=None, **kwargs: Any) -> Iterator:

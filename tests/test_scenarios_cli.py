@@ -11,7 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from trainer.commands.scenarios import register
-from trainer.scenarios import load_scenario, number_variants, repo_scenarios_dir
+from trainer.scenarios.library import load_scenario, number_variants, repo_scenarios_dir
 
 LIBRARY = repo_scenarios_dir()
 ROOT = LIBRARY.parent

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from trainer.acts import ActKind
-from trainer.scenarios import (
+from trainer.domain.acts import ActKind
+from trainer.scenarios.library import (
     AlternativeStrength,
     Direction,
     Scenario,

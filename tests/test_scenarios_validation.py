@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer.scenarios import (
+from trainer.scenarios.library import (
     MAX_FILE_BYTES,
     ScenarioError,
     load_scenario,

@@ -7,8 +7,8 @@ import threading
 import pytest
 from report_factory import make_report
 
-from trainer.store import PracticeSession, Store, StoreError, mask_url
-from trainer.tables import CohortRow
+from trainer.storage.store import PracticeSession, Store, StoreError, mask_url
+from trainer.storage.tables import CohortRow
 
 pytest_plugins = ["db_fixtures"]  # db_url and store fixtures, on SQLite and PostgreSQL
 
@@ -152,7 +152,7 @@ def test_evaluations_latest_wins(store: Store) -> None:
 
 
 def test_deleting_a_trainee_cascades(store: Store) -> None:
-    from trainer.tables import SessionRow, TraineeRow, TurnRow
+    from trainer.storage.tables import SessionRow, TraineeRow, TurnRow
 
     trainee = store.create_trainee("Ada")
     session_id = _session(store, trainee.id)

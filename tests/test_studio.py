@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from trainer import studio
+from trainer.app import studio
 from trainer.config import Settings
-from trainer.scenarios import load_library, repo_scenarios_dir
+from trainer.scenarios.library import load_library, repo_scenarios_dir
 
 
 @pytest.fixture

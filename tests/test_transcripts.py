@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from trainer.transcripts import MAX_TURNS, TranscriptError, parse_transcript, read_source
+from trainer.domain.transcripts import MAX_TURNS, TranscriptError, parse_transcript, read_source
 
 
 def test_json_turns_and_ignored_keys() -> None:

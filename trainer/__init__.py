@@ -8,10 +8,3 @@ _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 __version__ = "0.1.0"
 
-MISTAKE_IDS: tuple[str, ...] = (
-    "power_vs_leverage",
-    "urgency_signal",
-    "weak_alternative",
-    "unified_actor",
-    "process_concession",
-)

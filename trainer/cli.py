@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 
 import typer
+
+from trainer.commands import bench_all, evaluate, instructor, knowledge, play, scenarios, system
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Leverage negotiation trainer.")
 eval_app = typer.Typer(no_args_is_help=True, help="Measure a component against its evaluation set.")
@@ -14,19 +15,19 @@ bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks that print their 
 app.add_typer(eval_app, name="eval")
 app.add_typer(bench_app, name="bench")
 
-# One module per area; each exposes register(app, eval_app, bench_app). Heavy imports stay inside commands.
+# One module per area; each exposes register(app, eval_app, bench_app).
 COMMAND_MODULES = (
-    "trainer.commands.system",  # doctor, prepare-model, bench llm
-    "trainer.commands.scenarios",  # scenarios list/show/validate
-    "trainer.commands.play",  # play, eval counterparty
-    "trainer.commands.evaluate",  # evaluate, eval evaluator, bench evaluator
-    "trainer.commands.knowledge",  # ingest, ask, eval retrieval, bench retrieval
-    "trainer.commands.instructor",  # instructor hash-passphrase, cohorts
-    "trainer.commands.bench_all",  # bench all
+    system,  # doctor, prepare-model, bench llm
+    scenarios,  # scenarios list/show/validate
+    play,  # play, eval counterparty
+    evaluate,  # evaluate, eval evaluator, bench evaluator
+    knowledge,  # ingest, ask, eval retrieval, bench retrieval
+    instructor,  # instructor hash-passphrase, cohorts
+    bench_all,  # bench all
 )
 
-for _name in COMMAND_MODULES:
-    importlib.import_module(_name).register(app, eval_app, bench_app)
+for _module in COMMAND_MODULES:
+    _module.register(app, eval_app, bench_app)
 
 
 def main() -> None:

@@ -10,6 +10,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "LEVERAGE_"
+# The checkout (or installed tree) that holds scenarios/, knowledge/ and evals/ next to trainer/.
+REPO_ROOT = Path(__file__).resolve().parent.parent
 DB_FILENAME = "leverage.db"
 
 

@@ -9,8 +9,8 @@ import os
 import streamlit as st
 
 from trainer.config import get_settings
-from trainer.scenarios import load_library
-from trainer.store import Store
+from trainer.scenarios.library import load_library
+from trainer.storage.store import Store
 from trainer.ui.context import Ctx
 
 

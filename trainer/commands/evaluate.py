@@ -29,7 +29,7 @@ def _scenario(scenario_id: str | None) -> Any:
     """The scenario from the library, or exit 2 naming the known ids."""
     if scenario_id is None:
         return None
-    from trainer.scenarios import load_library
+    from trainer.scenarios.library import load_library
 
     lib = load_library()
     if scenario_id not in lib.scenarios:
@@ -43,8 +43,8 @@ def _judge(measuring: bool = False) -> Any:
     When scoring (not measuring) and every mistake is set to the rules, the judge would be asked and then ignored:
     say so on stderr and skip the model call."""
     from trainer.config import get_settings
-    from trainer.judge import LLMJudge, parse_combine
-    from trainer.llm import get_chat_model
+    from trainer.evaluation.judge import LLMJudge, parse_combine
+    from trainer.llm.chat import get_chat_model
 
     settings = get_settings()
     try:
@@ -65,9 +65,9 @@ def _judge(measuring: bool = False) -> Any:
 def _with_sources(report: Any) -> Any:
     """Attach knowledge-note citations when the coach and its index are available; otherwise unchanged."""
     try:
-        from trainer.coach import attach_sources
+        from trainer.coaching.coach import attach_sources
+        from trainer.coaching.index import KnowledgeIndex
         from trainer.config import get_settings
-        from trainer.index import KnowledgeIndex
     except Exception:  # knowledge base not installed yet: sources stay empty
         return report
     try:
@@ -106,8 +106,8 @@ def evaluate_cmd(
     trainee: str | None = typer.Option(None, "--trainee", metavar="NAME", help="The trainee's name in the transcript."),
 ) -> None:
     """Score a transcript for the five mistakes, with evidence, severity and a better line for each."""
-    from trainer.evaluator import evaluate
-    from trainer.transcripts import TranscriptError, parse_transcript, read_source
+    from trainer.domain.transcripts import TranscriptError, parse_transcript, read_source
+    from trainer.evaluation.evaluator import evaluate
 
     try:
         text = read_source(path, sys.stdin.read() if path == "-" else None)
@@ -132,8 +132,8 @@ def eval_evaluator_cmd(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable metrics."),
 ) -> None:
     """Precision, recall, F1 per mistake, macro-F1, evidence-turn hit rate and confusion counts per split."""
-    from trainer.evalsets import SPLITS, format_table, load_split, score, score_with_judge, summary
-    from trainer.evaluator import evaluate
+    from trainer.evaluation.evaluator import evaluate
+    from trainer.measure.evalsets import SPLITS, format_table, load_split, score, score_with_judge, summary
 
     if split not in SPLIT_CHOICES:
         _fail(f"--split must be one of {', '.join(SPLIT_CHOICES)}")
@@ -162,7 +162,7 @@ def bench_evaluator_cmd(
     runs: int = typer.Option(50, "--runs", min=1, max=10_000, help="How many timed runs."),
 ) -> None:
     """Time the deterministic evaluator on a 20-turn transcript (target: median <= 50 ms)."""
-    from trainer.evalsets import bench
+    from trainer.measure.evalsets import bench
 
     result = bench(runs=runs)
     if as_json:

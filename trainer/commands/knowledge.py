@@ -12,7 +12,9 @@ from typing import Any
 
 import typer
 
-QUESTIONS_FILE = Path(__file__).resolve().parents[2] / "evals" / "retrieval" / "questions.yaml"
+from trainer.config import REPO_ROOT
+
+QUESTIONS_FILE = REPO_ROOT / "evals" / "retrieval" / "questions.yaml"
 RECALL_TARGET = 0.9
 BUILD_TARGET_S = 5.0
 QUERY_TARGET_MS = 50.0
@@ -20,7 +22,7 @@ QUERY_TARGET_MS = 50.0
 
 def _index(data_dir: Path | None = None) -> Any:
     """The configured index, or one in a given data directory (used by evals and benches)."""
-    from trainer.index import KnowledgeIndex
+    from trainer.coaching.index import KnowledgeIndex
 
     if data_dir is None:
         return KnowledgeIndex()
@@ -36,8 +38,8 @@ def _fail(message: str, code: int = 1) -> None:
 
 def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories (.md, .txt, .pdf).")) -> None:
     """Add instructor material to the knowledge index; reports what was added, skipped and failed."""
-    from trainer.index import IndexUnavailable
-    from trainer.knowledge import NoteError
+    from trainer.coaching.index import IndexUnavailable
+    from trainer.coaching.knowledge import NoteError
 
     try:
         index = _index()
@@ -63,8 +65,8 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Print JSON only (the default output is JSON too)."),
 ) -> None:
     """Answer from the knowledge notes, offline: {"results": [{note_id, title, source, tags, text, score}]}."""
-    from trainer.index import IndexUnavailable
-    from trainer.knowledge import MISTAKE_TAGS, NoteError
+    from trainer.coaching.index import IndexUnavailable
+    from trainer.coaching.knowledge import MISTAKE_TAGS, NoteError
 
     if mistake is not None and mistake not in MISTAKE_TAGS:
         _fail(f"unknown mistake {mistake!r}; choose one of: {', '.join(MISTAKE_TAGS)}", 2)
@@ -127,10 +129,10 @@ def eval_retrieval(
 
 def bench_numbers(repeats: int = 30) -> dict[str, Any]:
     """Index build time for the shipped notes (model already loaded) and warm query latency."""
-    from trainer.embeddings import embed_texts
+    from trainer.coaching.embeddings import embed_texts
 
     questions = [q["question"] for q in load_questions()] if QUESTIONS_FILE.exists() else ["deadline"]
-    from trainer.knowledge import token_counter
+    from trainer.coaching.knowledge import token_counter
 
     embed_texts(["warm up the model"])  # "warm machine": loading the model and encoding is not part of the build
     token_counter()("warm up tiktoken")

@@ -20,7 +20,7 @@ def register(app: typer.Typer, eval_app: typer.Typer, bench_app: typer.Typer) ->
 
 def _scenario(scenario_id: str) -> Any:
     """The scenario from the library, or a clear error naming the known ids."""
-    from trainer.scenarios import load_library
+    from trainer.scenarios.library import load_library
 
     lib = load_library()
     if scenario_id not in lib.scenarios:
@@ -32,7 +32,7 @@ def _scenario(scenario_id: str) -> Any:
 
 def make_realizer(name: str) -> Any:
     """The template voice, or the configured LLM voice (falls back to templates, with a notice, if unavailable)."""
-    from trainer.realizer import LLMRealizer, TemplateRealizer
+    from trainer.voice.realizer import LLMRealizer, TemplateRealizer
 
     if name not in REALIZERS:
         typer.echo(f"error: --realizer must be one of {', '.join(REALIZERS)}", err=True)
@@ -40,7 +40,7 @@ def make_realizer(name: str) -> Any:
     if name == "template":
         return TemplateRealizer()
     from trainer.config import get_settings
-    from trainer.llm import LLMUnavailable, get_chat_model
+    from trainer.llm.chat import LLMUnavailable, get_chat_model
 
     settings = get_settings()
     try:
@@ -63,7 +63,7 @@ def play_cmd(
     seed: int = typer.Option(0, "--seed", help="Seed for the counterparty's bounded randomness."),
 ) -> None:
     """Negotiate against the counterparty engine, interactively or from a script."""
-    from trainer.session import Session, result_document, run_script
+    from trainer.app.session import Session, result_document, run_script
 
     scenario = _scenario(scenario_id)
     voice = make_realizer(realizer)
@@ -142,7 +142,7 @@ def eval_counterparty_cmd(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """A/B exploitation per mistake and good move, the injection suite, and optionally voice quality and latency."""
-    from trainer.counterparty_eval import print_report, run_all
+    from trainer.measure.counterparty import print_report, run_all
 
     voice = make_realizer(realizer) if realizer == "llm" or voice_turns or latency else None
     report = run_all(realizer=realizer, voice_turns=voice_turns, latency=latency, llm_voice=voice)

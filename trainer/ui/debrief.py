@@ -7,9 +7,9 @@ from typing import Any
 
 import streamlit as st
 
-from trainer import charts, export
-from trainer import practice as svc
-from trainer.report import MISTAKE_TITLES
+from trainer.app import charts, export
+from trainer.app import practice as svc
+from trainer.domain.mistakes import MISTAKE_TITLES
 from trainer.ui import components as ui
 from trainer.ui.context import Ctx
 
@@ -62,7 +62,7 @@ def _load(ctx: Ctx, session_id: str) -> svc.Debrief | None:
 def knowledge_index(ctx: Ctx) -> Any:
     """The notes index for citations, built on first use with an explanation; None if unavailable."""
     try:
-        import trainer.index  # noqa: F401 - only checks that the knowledge area is installed
+        import trainer.coaching.index  # noqa: F401 - only checks that the knowledge area is installed
     except Exception:  # noqa: BLE001 - citations are optional
         log.info("knowledge index not available", exc_info=True)
         return None
@@ -92,8 +92,8 @@ def knowledge_index(ctx: Ctx) -> Any:
 @st.cache_resource(show_spinner=False)
 def _cached_index(data_dir: str, chroma_url: str) -> Any:
     """One index per process (Chroma client plus embedding model), built incrementally."""
+    from trainer.coaching.index import KnowledgeIndex
     from trainer.config import get_settings
-    from trainer.index import KnowledgeIndex
 
     index = KnowledgeIndex(get_settings())
     index.build(incremental=True)

@@ -6,8 +6,8 @@ import logging
 
 import streamlit as st
 
-from trainer import export
-from trainer import practice as svc
+from trainer.app import export
+from trainer.app import practice as svc
 from trainer.ui import components as ui
 from trainer.ui import debrief as debrief_page
 from trainer.ui.context import Ctx
@@ -53,7 +53,7 @@ def render(ctx: Ctx) -> None:
 
 def _evaluate(ctx: Ctx, text: str, upload: object, trainee: str | None, scenario_id: str | None) -> None:
     """Parse and evaluate; problems with the input become one clear message."""
-    from trainer.transcripts import TranscriptError, parse_transcript
+    from trainer.domain.transcripts import TranscriptError, parse_transcript
 
     raw = text
     if upload is not None:

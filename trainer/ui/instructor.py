@@ -2,7 +2,7 @@
 
 Mounted by app.py as `render(ctx: Ctx) -> None`. `require_instructor(ctx)` is reused by the studio page.
 The signed-in flag lives in `st.session_state` only (per browser session, expires after `SESSION_HOURS`);
-failed attempts are counted in the database by `trainer.auth`, so lockout holds across replicas.
+failed attempts are counted in the database by `trainer.instructor.auth`, so lockout holds across replicas.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import Any
 
 import streamlit as st
 
-from trainer import auth, cohorts, dashboard
-from trainer.report import MISTAKE_TITLES
-from trainer.store import StoreError
-from trainer.tables import utcnow
+from trainer.domain.mistakes import MISTAKE_TITLES
+from trainer.instructor import auth, cohorts, dashboard
+from trainer.storage.store import StoreError
+from trainer.storage.tables import utcnow
 from trainer.ui import components as ui
 from trainer.ui.cohort_charts import distribution_chart, heatmap_chart
 from trainer.ui.context import Ctx

@@ -7,8 +7,8 @@ from typing import Any
 
 import streamlit as st
 
-from trainer import practice as svc
-from trainer.report import MISTAKE_TITLES
+from trainer.app import practice as svc
+from trainer.domain.mistakes import MISTAKE_TITLES
 from trainer.ui import components as ui
 from trainer.ui.context import Ctx
 
@@ -230,11 +230,11 @@ def _voice_name(ctx: Ctx) -> str:
 
 def _realizer(ctx: Ctx, name: str) -> Any:
     """The realizer for one reply (LLMUnavailable propagates with a user-facing message)."""
-    from trainer.realizer import LLMRealizer, TemplateRealizer
+    from trainer.voice.realizer import LLMRealizer, TemplateRealizer
 
     if name == "template":
         return TemplateRealizer()
-    from trainer.llm import get_chat_model
+    from trainer.llm.chat import get_chat_model
 
     settings = ctx.effective_settings()
     model = get_chat_model(settings)
@@ -245,7 +245,7 @@ def _realizer(ctx: Ctx, name: str) -> Any:
 
 def _warm_model(ctx: Ctx) -> bool:
     """Load the embedded model before the first reply, explaining the wait the first time."""
-    from trainer.llm import LLMUnavailable, get_chat_model
+    from trainer.llm.chat import LLMUnavailable, get_chat_model
 
     settings = ctx.effective_settings()
     first = not ctx.prefs.seen_model_explainer
@@ -355,7 +355,7 @@ def _send(ctx: Ctx, live: svc.Live, text: str) -> None:
 
 def _stream_reply(ctx: Ctx, live: svc.Live) -> None:
     """Stream the counterparty's reply; on failure keep the trainee's turn pending and say what to do."""
-    from trainer.llm import LLMUnavailable
+    from trainer.llm.chat import LLMUnavailable
 
     name = st.session_state.pop(VOICE_OVERRIDE, None) or _voice_name(ctx)
     try:

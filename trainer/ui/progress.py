@@ -11,9 +11,10 @@ from typing import Any
 
 import streamlit as st
 
-from trainer import cohorts
-from trainer.progress import Progress, trainee_progress
-from trainer.store import StoreError
+from trainer.domain.mistakes import MISTAKES
+from trainer.instructor import cohorts
+from trainer.instructor.progress import Progress, trainee_progress
+from trainer.storage.store import StoreError
 from trainer.ui import components as ui
 from trainer.ui.cohort_charts import trend_chart
 from trainer.ui.context import Ctx
@@ -22,13 +23,7 @@ log = logging.getLogger(__name__)
 
 BRIEFING = "briefing_scenario_id"  # the practice page opens this scenario's brief
 DEBRIEF_ID = "debrief_session_id"  # the debrief page shows this session
-SHORT = {
-    "power_vs_leverage": "power vs leverage",
-    "urgency_signal": "urgency",
-    "weak_alternative": "alternative",
-    "unified_actor": "single actor",
-    "process_concession": "process",
-}
+SHORT: dict[str, str] = {m.id: m.short for m in MISTAKES}
 OUTCOME = {"open": "in progress", "agreed": "deal", "walked_away": "walked away", "ended": "ended"}
 
 

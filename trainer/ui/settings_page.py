@@ -93,7 +93,7 @@ def _check_connection(ctx: Ctx) -> None:
     """Ask the configured model for a one-word reply and report the result and latency."""
     if not st.button("Check connection", icon=":material/power:"):
         return
-    from trainer.llm import LLMUnavailable, get_chat_model
+    from trainer.llm.chat import LLMUnavailable, get_chat_model
 
     settings = effective_settings(ctx.settings, ctx.prefs)
     if settings.llm_backend == "template":

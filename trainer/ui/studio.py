@@ -2,7 +2,7 @@
 a form for the common fields, test-play in a side panel with the engine's hidden state, save drafts, publish.
 
 Mounted by app.py as `render(ctx: Ctx) -> None`; signed-in instructors only (see `trainer.ui.instructor`).
-Logic lives in `trainer.studio`; this module only lays it out. Test-play state is kept per browser session.
+Logic lives in `trainer.app.studio`; this module only lays it out. Test-play state is kept per browser session.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Any
 
 import streamlit as st
 
-from trainer import studio
-from trainer.report import MISTAKE_TITLES
+from trainer.app import studio
+from trainer.domain.mistakes import MISTAKE_TITLES
 from trainer.ui import components as ui
 from trainer.ui.context import Ctx
 from trainer.ui.instructor import require_instructor

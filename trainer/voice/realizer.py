@@ -1,0 +1,283 @@
+"""Voice: turn the engine's chosen move into the counterparty's words, by templates or by an LLM.
+
+Both realizers expose `.stream(move, state, scenario, history) -> Iterator[str]`, where `history` is a list of
+(speaker, text) pairs ending with the trainee's latest message. After a stream ends, `.last_meta` says which
+voice produced it, how many attempts it took, and whether it fell back or was repaired.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+
+from trainer.domain.deal import DealState
+from trainer.engine.policy import Move
+from trainer.llm.chat import LLMUnavailable
+from trainer.scenarios.library import Scenario
+from trainer.voice.guardrails import (
+    MAX_WORDS,
+    allowed_numbers,
+    could_echo,
+    line_problems,
+    missing_numbers,
+    missing_reveals,
+    prefix_problems,
+)
+from trainer.voice.movecard import build_messages
+from trainer.voice.phrasebook import draft_line, terms_text, with_reveals
+
+log = logging.getLogger(__name__)
+History = Sequence[tuple[str, str]]
+WORD_END = re.compile(r"\S+(?=\s)")  # a word is complete once whitespace follows it
+SENTENCE = re.compile(r"(?<=[.!?])\s+")
+QUOTES = "\"“”'"
+FIRST_EMIT_WORDS = 1
+LAG_WORDS = 1  # each word waits for the next: a label ("Claire Dumont:"), "as an AI" and the like end on it
+STARTERS = {"as", "an", "the", "my", "move", "system", "language", "in", "private", "numbers", "no", "reply", "only"}
+MIN_SPOKEN_WORDS = 5  # a cut-off line shorter than this gets the template line after it
+NOTES_KEPT = 4096  # cards remembered for prefix reuse, across sessions
+
+
+def _trainee_lines(history: History) -> list[str]:
+    """What the trainee has said: the voice must not parrot it back."""
+    return [text for speaker, text in history if speaker == "trainee"]
+
+
+class TemplateRealizer:
+    """Instant, deterministic, always available: the persona's phrase bank filled from the move."""
+
+    def __init__(self) -> None:
+        self.last_meta: dict[str, Any] = {}
+
+    def text(self, move: Move, state: DealState, scenario: Scenario) -> str:
+        """The whole line at once."""
+        return with_reveals(draft_line(move, state, scenario), move)
+
+    def stream(
+        self, move: Move, state: DealState, scenario: Scenario, history: History = ()
+    ) -> Iterator[str]:
+        """Yield the line sentence by sentence."""
+        self.last_meta = {"realizer": "template", "attempts": 1, "fallback": False}
+        parts = SENTENCE.split(self.text(move, state, scenario))
+        for n, part in enumerate(parts):
+            yield part if n == len(parts) - 1 else part + " "
+
+
+class _Guard:
+    """Streams only text that has passed the guardrails, clause by clause."""
+
+    def __init__(self, allowed: set[float], name: str, echo_sources: Sequence[str] = ()) -> None:
+        self.allowed, self.name, self.echo_sources = allowed, name, list(echo_sources)
+        self.raw = ""
+        self.emitted = ""
+        self.problems: list[str] = []
+
+    def view(self) -> str:
+        """The raw text without wrapping quotes or leading space."""
+        return self.raw.lstrip().lstrip(QUOTES)
+
+    def feed(self, chunk: str) -> str | None:
+        """Add model text; return newly safe text ('' if none yet), or None once a rule is broken."""
+        self.raw += chunk
+        text = self.view()
+        self.problems = prefix_problems(text, self.allowed, self.name, echo_sources=self.echo_sources)
+        if self.problems:
+            return None
+        cut = self._safe_cut(text)
+        if cut <= len(self.emitted):
+            return ""
+        new, self.emitted = text[len(self.emitted) : cut], text[:cut]
+        return new
+
+    def _safe_cut(self, text: str) -> int:
+        """How much may be shown: whole words, all but the newest, once the opening can no longer go wrong."""
+        words = list(WORD_END.finditer(text))
+        if len(words) < FIRST_EMIT_WORDS + LAG_WORDS or could_echo(text[: words[-1].end()], self.echo_sources):
+            return 0
+        keep = len(words) - LAG_WORDS
+        while keep > 0 and words[keep - 1].group(0).lower().strip(",;:") in STARTERS:
+            keep -= 1  # 'as', 'the', 'move'...: wait for the word that says whether it is a giveaway
+        return words[keep - 1].end() if keep else 0
+
+    def finish(self) -> str | None:
+        """The rest of the line once the model stops, or None if the ending breaks a rule."""
+        text = self.view().rstrip().rstrip(QUOTES).rstrip()
+        self.problems = prefix_problems(
+            text, self.allowed, self.name, complete=True, echo_sources=self.echo_sources
+        )
+        if self.problems or len(text) <= len(self.emitted):
+            return None if self.problems else ""
+        new, self.emitted = text[len(self.emitted) :], text
+        return new
+
+    def too_long(self) -> bool:
+        """Stop the model once the line is clearly past the length bound."""
+        return len(self.raw.split()) > MAX_WORDS
+
+
+class LLMRealizer:
+    """The LLM voices a move card in persona; guardrails stream-check it, retry once, then fall back."""
+
+    def __init__(
+        self,
+        model: BaseChatModel,
+        n_ctx: int = 4096,
+        reply_tokens: int = 256,
+        counter: Callable[[str], int] | None = None,
+        fallback: TemplateRealizer | None = None,
+        max_reply_tokens: int = 120,
+    ) -> None:
+        self.model = model
+        self.max_reply_tokens = max_reply_tokens  # a spoken line needs far less; caps time per turn
+        self.n_ctx = n_ctx
+        self.reply_tokens = reply_tokens
+        self._counter = counter
+        self.fallback = fallback or TemplateRealizer()
+        self.last_meta: dict[str, Any] = {}
+        self._notes: dict[tuple[tuple[str, str], ...], str] = {}  # dialogue up to a trainee line -> card sent
+
+    def _notes_for(self, history: History) -> dict[int, str]:
+        """The cards sent after earlier trainee lines of this very conversation, by position."""
+        found = {}
+        for i, (speaker, _) in enumerate(history):
+            note = self._notes.get(tuple(history[: i + 1])) if speaker == "trainee" else None
+            if note is not None:
+                found[i] = note
+        return found
+
+    def _remember(self, history: History, card: str) -> None:
+        """Keep the card that answered this line, so later prompts repeat it and the cached prefix holds."""
+        if history and history[-1][0] == "trainee":
+            if len(self._notes) >= NOTES_KEPT:
+                self._notes.pop(next(iter(self._notes)))
+            self._notes[tuple(history)] = card
+
+    def count(self, text: str) -> int:
+        """Tokens as the model counts them (its own tokenizer locally, tiktoken remotely)."""
+        if self._counter is None:
+            from trainer.llm.chat import token_counter
+
+            self._counter = token_counter(self.model)
+        return self._counter(text)
+
+    def budget(self) -> int:
+        """Prompt tokens available: the context minus the reply and a safety margin."""
+        return self.n_ctx - self.reply_tokens - 64
+
+    def stream(
+        self, move: Move, state: DealState, scenario: Scenario, history: History = ()
+    ) -> Iterator[str]:
+        """Yield guarded text; on a broken first attempt retry once, then voice the template instead."""
+        history = list(history)
+        allowed = allowed_numbers(scenario, state, move, history)
+        meta: dict[str, Any] = {
+            "realizer": "llm",
+            "attempts": 0,
+            "fallback": False,
+            "repaired": False,
+            "problems": [],
+            "raw": [],
+            "truncated": False,
+        }
+        self.last_meta = meta
+        started = time.monotonic()
+        retry: list[str] = []
+        notes = self._notes_for(history)
+        for attempt in (1, 2):
+            meta["attempts"] = attempt
+            messages, dropped = build_messages(
+                move, state, scenario, history, self.budget(), self.count, retry, notes
+            )
+            meta["dropped_messages"] = dropped
+            self._remember(history, str(messages[-1].content))
+            guard = _Guard(allowed, scenario.counterparty.name, _trainee_lines(history))
+            try:
+                yield from self._attempt(messages, guard, meta, started)
+            except Exception as exc:  # noqa: BLE001 - any model failure falls back to the template voice
+                if isinstance(exc, LLMUnavailable) and not guard.emitted:
+                    raise  # endpoint down before a word: the caller keeps the turn pending and offers Retry
+                log.warning("LLM voice failed: %s", exc)
+                meta["problems"].append(f"error:{type(exc).__name__}")
+                meta["error"] = str(exc)
+                meta["raw"].append(guard.raw)
+                if guard.emitted:
+                    yield from self._complete(guard, move, state, scenario, meta)
+                    return
+                break
+            meta["raw"].append(guard.raw)
+            if guard.emitted:
+                yield from self._complete(guard, move, state, scenario, meta)
+                return
+            retry = guard.problems or ["empty"]
+            meta["problems"].extend(retry)
+        yield from self._fall_back(move, state, scenario, history, meta)
+
+    def _attempt(self, messages: list, guard: _Guard, meta: dict[str, Any], started: float) -> Iterator[str]:
+        """Stream one model attempt through the guard; stop at the first broken rule."""
+        for chunk in self.model.stream(messages, max_tokens=self.max_reply_tokens, stop=["\n\n"]):
+            meta.setdefault("ttft_model", round(time.monotonic() - started, 3))
+            safe = guard.feed(str(chunk.content))
+            if safe is None:
+                meta["truncated"] = bool(guard.emitted)
+                if guard.emitted:
+                    meta["problems"].extend(guard.problems)
+                return
+            if safe:
+                meta.setdefault("ttft", round(time.monotonic() - started, 3))
+                yield safe
+            if guard.too_long():
+                meta["truncated"] = True
+                return
+        rest = guard.finish()
+        if rest:
+            meta.setdefault("ttft", round(time.monotonic() - started, 3))
+            yield rest
+
+    def _complete(
+        self, guard: _Guard, move: Move, state: DealState, scenario: Scenario, meta: dict[str, Any]
+    ) -> Iterator[str]:
+        """Close a streamed line: end the sentence, add any earned reveal or number of the move it left out.
+
+        A line cut off after a word or two reads as a false start, so the template line follows it.
+        """
+        text = guard.emitted
+        if len(text.split()) < MIN_SPOKEN_WORDS:
+            joint = " " if text.rstrip()[-1:] in ".!?" else "… "
+            rest = joint + self.fallback.text(move, state, scenario)
+            meta["repaired"] = True
+            text += rest
+            yield rest
+        elif text.rstrip()[-1:] not in ".!?":
+            end = "…" if text.rstrip()[-1:] in ",;:" else "."
+            text += end
+            yield end
+        for reveal in missing_reveals(text, move):
+            meta["repaired"] = True
+            text += " " + reveal
+            yield " " + reveal
+        missing = missing_numbers(text, move)
+        if missing:
+            fix = f" To be precise: {terms_text(move, scenario, missing)}."
+            meta["repaired"] = True
+            text += fix
+            yield fix
+        meta["final_problems"] = line_problems(
+            text.strip(), move, guard.allowed, guard.name, guard.echo_sources
+        )
+        meta["text"] = text.strip()
+
+    def _fall_back(
+        self, move: Move, state: DealState, scenario: Scenario, history: History, meta: dict[str, Any]
+    ) -> Iterator[str]:
+        """Both attempts failed before a word was safe: the template voice answers, and the metadata says so."""
+        meta.update(realizer="template", fallback=True)
+        meta.setdefault("ttft", None)
+        text = self.fallback.text(move, state, scenario)
+        meta["text"] = text
+        meta["final_problems"] = []
+        yield text
