@@ -9,9 +9,11 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from trainer.resources import REPO_ROOT
+
+__all__ = ["REPO_ROOT"]  # re-exported: callers that read settings often need the checkout too
+
 ENV_PREFIX = "LEVERAGE_"
-# The checkout (or installed tree) that holds scenarios/, knowledge/ and evals/ next to trainer/.
-REPO_ROOT = Path(__file__).resolve().parent.parent
 DB_FILENAME = "leverage.db"
 
 

