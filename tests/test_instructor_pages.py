@@ -1,4 +1,4 @@
-"""AppTest for the issue-8 pages: instructor sign-in and lockout, cohorts and joining, assignments, the
+"""AppTest for the instructor-side pages: instructor sign-in and lockout, cohorts and joining, assignments, the
 dashboard on seeded data, trainee isolation, and the studio's validate / test-play / save / publish flow."""
 
 from __future__ import annotations

@@ -31,7 +31,6 @@ from trainer.scenarios.library import (
 from trainer.voice.realizer import TemplateRealizer
 
 DRAFTS = "scenario_drafts"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TEMPLATE_FILE = "_template.yaml"
 # The simple fields the form edits; everything else stays in the YAML editor.
 FORM_FIELDS = ("id", "title", "summary", "difficulty", "estimated_minutes", "tags", "learning_focus")

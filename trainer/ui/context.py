@@ -117,7 +117,10 @@ def refresh_library() -> None:
 
 @st.cache_resource(show_spinner=False)
 def _index(data_dir: str, chroma_url: str, _settings: Settings) -> KnowledgeIndex:
-    """One notes index per process and location (Chroma client plus embedding model)."""
+    """One notes index per process and location (Chroma client plus embedding model).
+
+    `data_dir` and `chroma_url` are the cache key; `_settings` (not hashed) is what the index is built from.
+    """
     return factories.knowledge_index(_settings)
 
 

@@ -294,7 +294,7 @@ def _transcript(ctx: Ctx, live: svc.Live, generating: bool) -> None:
     if generating:
         _stream_reply(ctx, live)
     elif live.pending is not None:
-        _pending_controls(live)
+        _pending_controls()
 
 
 def _speaker_name(speaker: str, scenario: Scenario) -> str:
@@ -370,7 +370,7 @@ def _clear_on_first(chunks: Iterator[str], placeholder: DeltaGenerator) -> Itera
         yield chunk
 
 
-def _pending_controls(live: svc.Live) -> None:
+def _pending_controls() -> None:
     """The trainee's message has no reply: explain and offer Retry or the quick voice."""
     error = st.session_state.get(VOICE_ERROR) or "The reply to your last message didn't arrive."
     st.error(error, icon=":material/error:")
