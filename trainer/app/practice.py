@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from trainer.app.session import COUNTERPARTY, TRAINEE, Line, Realizer, Session, SilentVoice, stored_move
+from trainer.app.session import COUNTERPARTY, TRAINEE, Line, Realizer, Session, stored_move
 from trainer.coaching import coach
 from trainer.coaching.index import KnowledgeIndex
 from trainer.domain.acts import Act, ActKind, TurnAnalysis
@@ -256,8 +256,6 @@ def _stored_state(session_id: str, stored: str) -> DealState | None:
 
 def _voice_error(exc: Exception) -> str:
     """A one-line message for a failed reply, naming the model's own explanation when it has one."""
-    if isinstance(exc, SilentVoice):
-        return "The counterparty's voice returned nothing. Retry, or continue with the quick voice."
     if isinstance(exc, LLMUnavailable):
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return f"{detail} Your message is saved. Retry, or continue with the quick voice."
