@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from trainer.storage.store import Store, normalise_url
+from trainer.storage.connection import normalise_url
+from trainer.storage.store import Store
 
 PG_ENV = "LEVERAGE_TEST_PG_URL"
 REQUIRED_ENV = "LEVERAGE_TEST_PG_REQUIRED"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,36 +10,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from trainer.config import Settings
+from trainer.llm.chat import LLMUnavailable
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60
-
-
-class FakeVoice:
-    """Voices a move as a short, recognisable line, streamed in two chunks."""
-
-    def __init__(self, fail: bool = False) -> None:
-        self.fail = fail
-
-    def stream(self, move: Any, state: Any, scenario: Any, history: list) -> Iterator[str]:
-        if self.fail:
-            from trainer.llm.chat import LLMUnavailable
-
-            raise LLMUnavailable("Cannot reach the LLM endpoint at http://127.0.0.1:9/v1.")
-        yield f"FAKE[{move.kind}] "
-        yield "Let's keep going."
-
-
-@pytest.fixture
-def voice(monkeypatch: pytest.MonkeyPatch) -> dict[str, FakeVoice]:
-    """Route every reply through a FakeVoice; flip voice['llm'].fail to simulate an outage."""
-    from trainer.ui import practice as page
-
-    voices = {"llm": FakeVoice(), "template": FakeVoice()}
-    monkeypatch.setattr(page, "_realizer", lambda ctx, name: voices[name])
-    monkeypatch.setattr(page, "_voice_name", lambda ctx: "template" if ctx.prefs.realizer == "template" else "llm")
-    monkeypatch.setattr(page, "_warm_model", lambda ctx: True)
-    return voices
 
 
 def _app(tmp_settings: Settings) -> AppTest:
@@ -85,7 +59,7 @@ def test_picker_shows_cards(tmp_settings: Settings) -> None:
     assert any("Read the brief" in str(b.label) for b in at.button)
 
 
-def test_full_session_to_debrief(tmp_settings: Settings, voice: dict) -> None:
+def test_full_session_to_debrief(tmp_settings: Settings, app_voices: dict) -> None:
     at = _start(_app(tmp_settings))
     assert len(at.chat_message) == 1  # the opening line
     _say(at, "What matters most to you in phase two?")
@@ -111,24 +85,24 @@ def _store_turns(at: AppTest) -> list:
     return Store(get_settings().db_url).list_turns(live.session_id)
 
 
-def test_llm_failure_keeps_the_turn_then_retry(tmp_settings: Settings, voice: dict) -> None:
+def test_llm_failure_keeps_the_turn_then_retry(tmp_settings: Settings, app_voices: dict) -> None:
     at = _start(_app(tmp_settings))
-    voice["llm"].fail = True
+    app_voices["llm"].fail = "unavailable"
     _say(at, "What matters most to you in phase two?")
     assert any("Cannot reach the LLM endpoint" in str(e.value) for e in at.error)
     turns = _store_turns(at)
     assert turns[-1].speaker == "trainee" and "matters most" in turns[-1].text  # committed before the LLM call
     assert at.chat_input[0].disabled  # no new message until this one is answered
-    voice["llm"].fail = False
+    app_voices["llm"].fail = None
     _button(at, "Retry").click().run()
     assert not at.exception and not at.error
     assert "FAKE" in _texts(at)
     assert [t.speaker for t in _store_turns(at)][-2:] == ["trainee", "counterparty"]
 
 
-def test_llm_failure_continue_with_quick_voice(tmp_settings: Settings, voice: dict) -> None:
+def test_llm_failure_continue_with_quick_voice(tmp_settings: Settings, app_voices: dict) -> None:
     at = _start(_app(tmp_settings))
-    voice["llm"].fail = True
+    app_voices["llm"].fail = "unavailable"
     _say(at, "What matters most to you in phase two?")
     _button(at, "Continue with the quick voice").click().run()
     assert not at.error
@@ -136,7 +110,7 @@ def test_llm_failure_continue_with_quick_voice(tmp_settings: Settings, voice: di
     assert last.speaker == "counterparty" and last.meta["realizer"] == "template"
 
 
-def test_resume_after_refresh_only_for_the_owner(tmp_settings: Settings, voice: dict) -> None:
+def test_resume_after_refresh_only_for_the_owner(tmp_settings: Settings, app_voices: dict) -> None:
     at = _start(_app(tmp_settings))
     _say(at, "What matters most to you in phase two?")
     session_id, me = at.query_params["session"], at.query_params["me"]
@@ -158,9 +132,9 @@ def test_resume_after_refresh_only_for_the_owner(tmp_settings: Settings, voice: 
     assert any("isn't available" in str(i.value) for i in stranger.info)
 
 
-def test_pending_turn_survives_a_restart(tmp_settings: Settings, voice: dict) -> None:
+def test_pending_turn_survives_a_restart(tmp_settings: Settings, app_voices: dict) -> None:
     at = _start(_app(tmp_settings))
-    voice["llm"].fail = True
+    app_voices["llm"].fail = "unavailable"
     _say(at, "We need it signed by the end of the month.")
     me, sid = at.query_params["me"], at.query_params["session"]
     fresh = AppTest.from_file(APP, default_timeout=TIMEOUT)
@@ -168,7 +142,7 @@ def test_pending_turn_survives_a_restart(tmp_settings: Settings, voice: dict) ->
     fresh.query_params["session"] = sid[0] if isinstance(sid, list) else sid
     fresh.run()
     assert "end of the month" in _texts(fresh)
-    voice["llm"].fail = False
+    app_voices["llm"].fail = None
     _button(fresh, "Retry").click().run()
     assert "FAKE" in _texts(fresh)
 
@@ -182,18 +156,19 @@ def test_filter_by_mistake(tmp_settings: Settings) -> None:
     assert 0 < some <= every
 
 
-def test_walk_away_ends_with_a_debrief(tmp_settings: Settings, voice: dict) -> None:
+def test_walk_away_ends_with_a_debrief(tmp_settings: Settings, app_voices: dict) -> None:
     at = _start(_app(tmp_settings))
     _button(at, "Yes, walk away").click().run()
     assert not at.exception, at.exception
     assert "walk away" in _texts(at)
     live = at.session_state["live"]
     assert live.status in ("walked_away", "open")
+    assert [t for t in _store_turns(at) if t.speaker == "trainee"][-1].meta["acts"]["acts"][0]["kind"] == "walk_away"
     _button(at, "End and debrief").click().run() if live.status == "open" else _button(at, "Open the debrief").click().run()
     assert any("Debrief" in str(t.value) for t in at.title)
 
 
-def test_debrief_retry_and_practise_mistake(tmp_settings: Settings, voice: dict) -> None:
+def test_debrief_retry_and_practise_mistake(tmp_settings: Settings, app_voices: dict) -> None:
     at = _start(_app(tmp_settings))
     _say(at, "We need it signed by the end of the month, our production plan depends on it.")
     _button(at, "End and debrief").click().run()
@@ -205,7 +180,7 @@ def test_debrief_retry_and_practise_mistake(tmp_settings: Settings, voice: dict)
     assert any("Practice a negotiation" in str(t.value) for t in at.title)
 
 
-def test_retry_this_scenario_opens_the_brief(tmp_settings: Settings, voice: dict) -> None:
+def test_retry_this_scenario_opens_the_brief(tmp_settings: Settings, app_voices: dict) -> None:
     at = _start(_app(tmp_settings))
     _say(at, "What matters most to you?")
     _button(at, "End and debrief").click().run()
@@ -214,30 +189,12 @@ def test_retry_this_scenario_opens_the_brief(tmp_settings: Settings, voice: dict
     assert any(b.label == "Start the negotiation" for b in at.button)
 
 
-class BrokenChatModel:
-    """Stands in for a chat model whose endpoint is down."""
-
-    def stream(self, messages: Any, **kwargs: Any) -> Iterator[Any]:
-        from trainer.llm.chat import LLMUnavailable
-
-        raise LLMUnavailable("Cannot reach the LLM endpoint at http://127.0.0.1:9/v1.")
-        yield  # pragma: no cover
-
-
-def _llm_backend(monkeypatch: pytest.MonkeyPatch, model: Any) -> None:
-    """Pretend the configured backend is a real model, served by `model` (a LangChain fake)."""
-    import trainer.llm.chat
-
-    monkeypatch.setenv("LEVERAGE_LLM_BACKEND", "local")
-    monkeypatch.setattr(trainer.llm.chat, "get_chat_model", lambda settings: model)
-
-
-def test_streamed_reply_from_a_fake_chat_model(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_streamed_reply_from_a_fake_chat_model(tmp_settings: Settings, llm_backend: Callable) -> None:
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
     from langchain_core.messages import AIMessage
 
     replies = iter([AIMessage(content="I hear you, but our position stands for now.")] * 5)
-    _llm_backend(monkeypatch, GenericFakeChatModel(messages=replies))
+    llm_backend(GenericFakeChatModel(messages=replies))
     at = _start(_app(tmp_settings))
     _say(at, "What matters most to you in phase two?")
     assert "our position stands" in _texts(at)
@@ -246,9 +203,9 @@ def test_streamed_reply_from_a_fake_chat_model(tmp_settings: Settings, monkeypat
 
 
 def test_endpoint_down_with_the_real_llm_voice_keeps_the_turn_and_offers_both_ways_on(
-    tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch
+    tmp_settings: Settings, llm_backend: Callable, broken_chat_model: Any
 ) -> None:
-    _llm_backend(monkeypatch, BrokenChatModel())
+    llm_backend(broken_chat_model)
     at = _start(_app(tmp_settings))
     _say(at, "What matters most to you in phase two?")
     assert not at.exception, at.exception
@@ -259,16 +216,8 @@ def test_endpoint_down_with_the_real_llm_voice_keeps_the_turn_and_offers_both_wa
     assert last.speaker == "counterparty" and last.meta["realizer"] == "template"
 
 
-def test_model_unavailable_at_start_offers_the_quick_voice(
-    tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import trainer.llm.chat
-
-    def unavailable(settings: Any) -> Any:
-        raise trainer.llm.chat.LLMUnavailable("The embedded model is not prepared: run `trainer prepare-model`.")
-
-    monkeypatch.setenv("LEVERAGE_LLM_BACKEND", "local")
-    monkeypatch.setattr(trainer.llm.chat, "get_chat_model", unavailable)
+def test_model_unavailable_at_start_offers_the_quick_voice(tmp_settings: Settings, llm_backend: Callable) -> None:
+    llm_backend(LLMUnavailable("The embedded model is not prepared: run `trainer prepare-model`."))
     at = _app(tmp_settings)
     at.button(key="brief-carmaker-renewal").click().run()
     _button(at, "Start the negotiation").click().run()
@@ -279,7 +228,7 @@ def test_model_unavailable_at_start_offers_the_quick_voice(
     assert _store_turns(at)[-1].meta["realizer"] == "template"
 
 
-def test_hint_and_live_coaching(tmp_settings: Settings, voice: dict) -> None:
+def test_hint_and_live_coaching(tmp_settings: Settings, app_voices: dict) -> None:
     at = _start(_app(tmp_settings))
     _button(at, "Hint").click().run()
     assert not at.exception, at.exception
@@ -289,12 +238,16 @@ def test_hint_and_live_coaching(tmp_settings: Settings, voice: dict) -> None:
     assert at.session_state["hint"]  # the urgency slip earns a nudge without asking
 
 
-def test_propose_agreement_sends_every_term(tmp_settings: Settings, voice: dict) -> None:
+def test_propose_agreement_sends_every_term(tmp_settings: Settings, app_voices: dict) -> None:
     at = _start(_app(tmp_settings))
     _button(at, "Send proposal").click().run()
     assert not at.exception, at.exception
-    sent = [t for t in _store_turns(at) if t.speaker == "trainee"][-1].text
-    assert sent.startswith("I propose we agree on these terms") and "Payment terms" in sent
+    sent = [t for t in _store_turns(at) if t.speaker == "trainee"][-1]
+    assert sent.text.startswith("I propose we agree on these terms") and "Payment terms" in sent.text
+    offers = {a["issue_id"]: a["value"] for a in sent.meta["acts"]["acts"] if a["kind"] == "offer"}
+    live = at.session_state["live"]
+    assert set(offers) == {i.id for i in live.scenario.issues}  # typed offers went to the engine
+    assert live.state.trainee_positions == offers
 
 
 def test_bad_configuration_is_explained(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,4 @@
-"""AppTest for the issue-8 pages: instructor sign-in and lockout, cohorts and joining, assignments, the
+"""AppTest for the instructor-side pages: instructor sign-in and lockout, cohorts and joining, assignments, the
 dashboard on seeded data, trainee isolation, and the studio's validate / test-play / save / publish flow."""
 
 from __future__ import annotations
@@ -296,8 +296,8 @@ def test_studio_test_play_shows_hidden_state(env: dict, monkeypatch: pytest.Monk
     at = at.button(key="FormSubmitter:studio_play_form-Send").click().run()
     assert not at.exception
     play = at.session_state["studio_play"]
-    assert [speaker for speaker, _ in play["lines"]] == ["counterparty", "trainee", "counterparty"]
-    assert play["analysis"] is not None
+    assert [line.speaker for line in play.lines] == ["counterparty", "trainee", "counterparty"]
+    assert play.last_step is not None and play.last_step.analysis is not None
 
 
 def test_publish_falls_back_to_data_dir_when_library_read_only(

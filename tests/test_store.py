@@ -7,7 +7,8 @@ import threading
 import pytest
 from report_factory import make_report
 
-from trainer.storage.store import PracticeSession, Store, StoreError, mask_url
+from trainer.storage.connection import mask_url
+from trainer.storage.store import PracticeSession, Store, StoreError
 from trainer.storage.tables import CohortRow
 
 pytest_plugins = ["db_fixtures"]  # db_url and store fixtures, on SQLite and PostgreSQL

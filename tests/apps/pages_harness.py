@@ -1,29 +1,29 @@
-"""AppTest harness: mounts one of the issue-8 pages with a real Ctx built from the environment.
+"""AppTest harness: mounts one instructor-side page with a real Ctx built from the environment.
 
 LEVERAGE_TEST_PAGE picks the page (instructor | studio | progress); the trainee is whatever
 st.session_state["trainee_id"] holds (tests set it), as the app shell would.
 """
 
 import os
+from pathlib import Path
 
 import streamlit as st
 
+from trainer.app import factories
 from trainer.config import get_settings
-from trainer.scenarios.library import load_library
+from trainer.scenarios.library import Library
 from trainer.storage.store import Store
 from trainer.ui.context import Ctx
 
 
 @st.cache_resource
 def _store(url: str) -> Store:
-    store = Store(url)
-    store.migrate()
-    return store
+    return factories.open_store(url)
 
 
 @st.cache_resource
-def _library(dirs: str):
-    return load_library(dirs.split(os.pathsep))
+def _library(dirs: str) -> Library:
+    return factories.scenario_library(Path(d) for d in dirs.split(os.pathsep))
 
 
 settings = get_settings()

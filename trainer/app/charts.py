@@ -8,8 +8,9 @@ import altair as alt
 
 from trainer.domain.mistakes import MISTAKE_TITLES
 from trainer.domain.report import Report
+from trainer.engine.outcome import Outcome
 from trainer.engine.terms import format_value
-from trainer.scenarios.library import Scenario
+from trainer.scenarios.library import Issue, Scenario
 
 SEVERITY_COLOURS = {0: "#2e7d32", 1: "#f9a825", 2: "#ef6c00", 3: "#c62828"}
 SEVERITY_LABELS = {0: "handled well", 1: "minor", 2: "serious", 3: "severe"}
@@ -45,14 +46,14 @@ def scorecard_chart(report: Report) -> alt.Chart:
     return (bars + labels).properties(height=alt.Step(34))
 
 
-def concession_rows(outcome: Any, scenario: Scenario) -> list[dict[str, Any]]:
+def concession_rows(outcome: Outcome, scenario: Scenario) -> list[dict[str, Any]]:
     """Per issue, positions on one scale: 0% = their opening, 100% = where they would actually have gone."""
     rows = []
     for o in outcome.issues:
         issue = scenario.issue(o.issue_id)
         room = issue.counterparty_reservation - issue.counterparty_opening
 
-        def pct(value: float, issue: Any = issue, room: float = room) -> float:
+        def pct(value: float, issue: Issue = issue, room: float = room) -> float:
             return 0.0 if abs(room) < 1e-12 else round(100 * (value - issue.counterparty_opening) / room, 1)
 
         rows.append(
@@ -73,7 +74,7 @@ def concession_rows(outcome: Any, scenario: Scenario) -> list[dict[str, Any]]:
     return rows
 
 
-def concession_chart(outcome: Any, scenario: Scenario) -> alt.LayerChart:
+def concession_chart(outcome: Outcome, scenario: Scenario) -> alt.LayerChart:
     """Bars from their opening to your result; the red gap up to their real limit is what you left behind."""
     rows = concession_rows(outcome, scenario)
     tooltip = ["issue:N", "result:N", "their opening:N", "their real limit:N", "your walk-away:N", "your target:N",

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from trainer.app.session import Session
 from trainer.config import Settings
 from trainer.scenarios.library import (
     Scenario,
@@ -25,9 +28,9 @@ from trainer.scenarios.library import (
     parse_yaml_text,
     repo_scenarios_dir,
 )
+from trainer.voice.realizer import TemplateRealizer
 
 DRAFTS = "scenario_drafts"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TEMPLATE_FILE = "_template.yaml"
 # The simple fields the form edits; everything else stays in the YAML editor.
 FORM_FIELDS = ("id", "title", "summary", "difficulty", "estimated_minutes", "tags", "learning_focus")
@@ -35,6 +38,8 @@ FORM_FIELDS = ("id", "title", "summary", "difficulty", "estimated_minutes", "tag
 
 @dataclass(frozen=True)
 class Validation:
+    """What the editor's text amounts to: the scenario when it is valid, else the problems, one per line."""
+
     scenario: Scenario | None
     errors: list[str] = field(default_factory=list)
     data: dict[str, Any] | None = None  # the parsed mapping, even when the schema check failed
@@ -71,8 +76,6 @@ def clone_text(scenario: Scenario, new_id: str) -> str:
 
 def apply_form(text: str, values: dict[str, Any]) -> str:
     """Write form values into the YAML (other fields and their order kept; comments are not)."""
-    import yaml
-
     data = parse_yaml_text(text, "editor")
     data.update({k: v for k, v in values.items() if k in FORM_FIELDS})
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
@@ -139,26 +142,16 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def play_open(scenario: Scenario, seed: int = 0) -> tuple[Any, Any, str]:
-    """Start a test-play: (state, move, counterparty's words) using the engine and the quick voice."""
-    from trainer.engine.turn import Engine
-
-    state, move = Engine(scenario, seed).open()
-    return state, move, voice(move, state, scenario, []) or scenario.counterparty.opening_line
-
-
-def play_step(scenario: Scenario, seed: int, state: Any, text: str, history: list) -> tuple[Any, str]:
-    """One test-play turn: (StepResult with the hidden state, counterparty's words)."""
-    from trainer.engine.turn import Engine
-
-    step = Engine(scenario, seed + len(history)).step(state, text)
-    return step, voice(step.move, step.state, scenario, history)
+def play_open(scenario: Scenario, seed: int = 0) -> Session:
+    """Start a test-play with the quick voice: the very game a trainee gets with this scenario and seed."""
+    game = Session(scenario, TemplateRealizer(), seed)
+    for _ in game.open():
+        pass
+    return game
 
 
-def voice(move: Any, state: Any, scenario: Scenario, history: list) -> str:
-    """The template realizer's words; the move itself if no realizer is available yet."""
-    try:
-        from trainer.voice.realizer import TemplateRealizer
-    except ImportError:
-        return f"[{getattr(move, 'kind', 'move')}] " + str(getattr(move, "tactic", "") or "")
-    return "".join(TemplateRealizer().stream(move, state, scenario, history)).strip()
+def play_step(game: Session, text: str) -> str:
+    """One test-play turn; returns the counterparty's words (`game.last_step` holds the hidden state)."""
+    for _ in game.say(text):
+        pass
+    return game.lines[-1].text

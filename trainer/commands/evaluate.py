@@ -5,9 +5,20 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
+
+from trainer.coaching.coach import attach_sources
+from trainer.coaching.index import KnowledgeIndex
+from trainer.config import get_settings
+from trainer.domain.report import Report
+from trainer.domain.transcripts import TranscriptError, parse_transcript, read_source
+from trainer.evaluation.evaluator import evaluate
+from trainer.evaluation.judge import LLMJudge, parse_combine
+from trainer.llm.chat import get_chat_model
+from trainer.measure.evalsets import SPLITS, bench, format_table, load_split, score, score_with_judge, summary
+from trainer.scenarios.library import Scenario, load_library
 
 SPLIT_CHOICES = ("dev", "train", "heldout", "all")
 
@@ -19,33 +30,27 @@ def register(app: typer.Typer, eval_app: typer.Typer, bench_app: typer.Typer) ->
     bench_app.command("evaluator")(bench_evaluator_cmd)
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = 2) -> NoReturn:
     """One clear line on stderr and a non-zero exit; never a traceback."""
     typer.echo(f"error: {' '.join(str(message).split())[:300]}", err=True)
     raise typer.Exit(code=code)
 
 
-def _scenario(scenario_id: str | None) -> Any:
+def _scenario(scenario_id: str | None) -> Scenario | None:
     """The scenario from the library, or exit 2 naming the known ids."""
     if scenario_id is None:
         return None
-    from trainer.scenarios.library import load_library
-
     lib = load_library()
     if scenario_id not in lib.scenarios:
         _fail(f"unknown scenario {scenario_id!r}; known: {', '.join(lib.ids()) or 'none'}")
     return lib.scenarios[scenario_id]
 
 
-def _judge(measuring: bool = False) -> Any:
+def _judge(measuring: bool = False) -> LLMJudge | None:
     """The LLM judge over the configured chat model, or exit 2 when none is available.
 
     When scoring (not measuring) and every mistake is set to the rules, the judge would be asked and then ignored:
     say so on stderr and skip the model call."""
-    from trainer.config import get_settings
-    from trainer.evaluation.judge import LLMJudge, parse_combine
-    from trainer.llm.chat import get_chat_model
-
     settings = get_settings()
     try:
         modes = parse_combine(settings.judge_combine)
@@ -62,14 +67,8 @@ def _judge(measuring: bool = False) -> Any:
     return LLMJudge(model, modes)
 
 
-def _with_sources(report: Any) -> Any:
-    """Attach knowledge-note citations when the coach and its index are available; otherwise unchanged."""
-    try:
-        from trainer.coaching.coach import attach_sources
-        from trainer.coaching.index import KnowledgeIndex
-        from trainer.config import get_settings
-    except Exception:  # knowledge base not installed yet: sources stay empty
-        return report
+def _with_sources(report: Report) -> Report:
+    """Attach knowledge-note citations when the index is available; otherwise unchanged."""
     try:
         with contextlib.redirect_stdout(sys.stderr):
             return attach_sources(report, KnowledgeIndex(get_settings()))
@@ -77,7 +76,7 @@ def _with_sources(report: Any) -> Any:
         return report
 
 
-def render(report: Any, turns: list[Any]) -> str:
+def render(report: Report) -> str:
     """A readable report: each mistake with evidence, explanation and a better line, then strengths."""
     out = [f"Overall score: {report.overall_score}/100", ""]
     for m in report.mistakes:
@@ -106,9 +105,6 @@ def evaluate_cmd(
     trainee: str | None = typer.Option(None, "--trainee", metavar="NAME", help="The trainee's name in the transcript."),
 ) -> None:
     """Score a transcript for the five mistakes, with evidence, severity and a better line for each."""
-    from trainer.domain.transcripts import TranscriptError, parse_transcript, read_source
-    from trainer.evaluation.evaluator import evaluate
-
     try:
         text = read_source(path, sys.stdin.read() if path == "-" else None)
         turns = parse_transcript(text, trainee)
@@ -123,7 +119,7 @@ def evaluate_cmd(
     except Exception as exc:  # a judge/model failure must not surface as a traceback
         _fail(f"evaluation failed: {type(exc).__name__}: {exc}", code=1)
     report = _with_sources(report)
-    typer.echo(json.dumps(report.model_dump(mode="json"), ensure_ascii=False) if as_json else render(report, turns))
+    typer.echo(json.dumps(report.model_dump(mode="json"), ensure_ascii=False) if as_json else render(report))
 
 
 def eval_evaluator_cmd(
@@ -132,9 +128,6 @@ def eval_evaluator_cmd(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable metrics."),
 ) -> None:
     """Precision, recall, F1 per mistake, macro-F1, evidence-turn hit rate and confusion counts per split."""
-    from trainer.evaluation.evaluator import evaluate
-    from trainer.measure.evalsets import SPLITS, format_table, load_split, score, score_with_judge, summary
-
     if split not in SPLIT_CHOICES:
         _fail(f"--split must be one of {', '.join(SPLIT_CHOICES)}")
     judge = _judge(measuring=True) if llm else None
@@ -162,8 +155,6 @@ def bench_evaluator_cmd(
     runs: int = typer.Option(50, "--runs", min=1, max=10_000, help="How many timed runs."),
 ) -> None:
     """Time the deterministic evaluator on a 20-turn transcript (target: median <= 50 ms)."""
-    from trainer.measure.evalsets import bench
-
     result = bench(runs=runs)
     if as_json:
         typer.echo(json.dumps(result))

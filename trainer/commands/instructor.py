@@ -6,12 +6,15 @@ import getpass
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 
-if TYPE_CHECKING:
-    from trainer.storage.store import Cohort, Store
+from trainer.app import factories
+from trainer.config import get_settings
+from trainer.instructor.auth import hash_passphrase
+from trainer.instructor.cohorts import assign, cohort_size, create_cohort, display_code
+from trainer.instructor.dashboard import load_cohort, to_csv
+from trainer.storage.store import Cohort, Store
 
 instructor_app = typer.Typer(
     no_args_is_help=True, help="Instructor tools: passphrase hash, cohorts, assignments."
@@ -36,8 +39,6 @@ def _read_passphrase() -> str:
 @instructor_app.command("hash-passphrase")
 def hash_passphrase_cmd() -> None:
     """Print a salted scrypt hash for LEVERAGE_INSTRUCTOR_PASSPHRASE_HASH (the passphrase is never echoed)."""
-    from trainer.instructor.auth import hash_passphrase
-
     try:
         hashed = hash_passphrase(_read_passphrase())
     except ValueError as exc:
@@ -48,13 +49,8 @@ def hash_passphrase_cmd() -> None:
 
 
 def _store() -> Store:
-    """The configured, migrated store (imported lazily to keep `trainer --help` fast)."""
-    from trainer.config import get_settings
-    from trainer.storage.store import Store
-
-    store = Store(get_settings().db_url)
-    store.migrate()
-    return store
+    """The configured, migrated store."""
+    return factories.open_store(get_settings().db_url)
 
 
 def _cohort_or_exit(store: Store, code: str) -> Cohort:
@@ -69,8 +65,6 @@ def _cohort_or_exit(store: Store, code: str) -> Cohort:
 @instructor_app.command("create-cohort")
 def create_cohort_cmd(name: str) -> None:
     """Create a cohort and print its join code."""
-    from trainer.instructor.cohorts import create_cohort, display_code
-
     cohort = create_cohort(_store(), name)
     typer.echo(f"{display_code(cohort.join_code)}\t{cohort.name}")
 
@@ -78,8 +72,6 @@ def create_cohort_cmd(name: str) -> None:
 @instructor_app.command("cohorts")
 def list_cohorts_cmd() -> None:
     """List cohorts with their join codes and sizes."""
-    from trainer.instructor.cohorts import cohort_size, display_code
-
     store = _store()
     for cohort in store.list_cohorts():
         typer.echo(
@@ -94,8 +86,6 @@ def assign_cmd(
     due: str | None = typer.Option(None, help="Due date, YYYY-MM-DD."),
 ) -> None:
     """Assign a scenario to the cohort with this join code."""
-    from trainer.instructor.cohorts import assign
-
     try:
         due_date = date.fromisoformat(due) if due else None
     except ValueError:
@@ -108,8 +98,6 @@ def assign_cmd(
 @instructor_app.command("export-csv")
 def export_csv_cmd(code: str, output: Path | None = typer.Option(None, "--output", "-o")) -> None:
     """Write the cohort's per-session scores as CSV (stdout by default)."""
-    from trainer.instructor.dashboard import load_cohort, to_csv
-
     store = _store()
     data = load_cohort(store, _cohort_or_exit(store, code).id)
     text = to_csv(data) if data else ""

@@ -8,10 +8,15 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, NoReturn
 
 import typer
+import yaml
 
+from trainer.coaching.embeddings import embed_texts
+from trainer.coaching.index import IndexUnavailable, KnowledgeIndex
+from trainer.coaching.knowledge import MISTAKE_TAGS, NoteError, token_counter
 from trainer.config import REPO_ROOT
 
 QUESTIONS_FILE = REPO_ROOT / "evals" / "retrieval" / "questions.yaml"
@@ -20,27 +25,20 @@ BUILD_TARGET_S = 5.0
 QUERY_TARGET_MS = 50.0
 
 
-def _index(data_dir: Path | None = None) -> Any:
+def _index(data_dir: Path | None = None) -> KnowledgeIndex:
     """The configured index, or one in a given data directory (used by evals and benches)."""
-    from trainer.coaching.index import KnowledgeIndex
-
     if data_dir is None:
         return KnowledgeIndex()
-    from types import SimpleNamespace
-
     return KnowledgeIndex(SimpleNamespace(data_dir=data_dir, chroma_url=None))
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(message, err=True)
     raise typer.Exit(code)
 
 
 def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories (.md, .txt, .pdf).")) -> None:
     """Add instructor material to the knowledge index; reports what was added, skipped and failed."""
-    from trainer.coaching.index import IndexUnavailable
-    from trainer.coaching.knowledge import NoteError
-
     try:
         index = _index()
         index.ensure_built()
@@ -65,9 +63,6 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Print JSON only (the default output is JSON too)."),
 ) -> None:
     """Answer from the knowledge notes, offline: {"results": [{note_id, title, source, tags, text, score}]}."""
-    from trainer.coaching.index import IndexUnavailable
-    from trainer.coaching.knowledge import MISTAKE_TAGS, NoteError
-
     if mistake is not None and mistake not in MISTAKE_TAGS:
         _fail(f"unknown mistake {mistake!r}; choose one of: {', '.join(MISTAKE_TAGS)}", 2)
     try:
@@ -82,13 +77,11 @@ def ask(
 
 def load_questions(path: Path = QUESTIONS_FILE) -> list[dict[str, Any]]:
     """The retrieval eval set: [{question, expected: [note ids], mistake?}]."""
-    import yaml
-
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return list(data["questions"])
 
 
-def score_retrieval(index: Any, questions: list[dict[str, Any]], k: int = 3) -> dict[str, Any]:
+def score_retrieval(index: KnowledgeIndex, questions: list[dict[str, Any]], k: int = 3) -> dict[str, Any]:
     """recall@k (a question counts when any expected note is in the top k) and MRR over the first expected hit."""
     hits, reciprocal, misses = 0, [], []
     for item in questions:
@@ -129,11 +122,7 @@ def eval_retrieval(
 
 def bench_numbers(repeats: int = 30) -> dict[str, Any]:
     """Index build time for the shipped notes (model already loaded) and warm query latency."""
-    from trainer.coaching.embeddings import embed_texts
-
     questions = [q["question"] for q in load_questions()] if QUESTIONS_FILE.exists() else ["deadline"]
-    from trainer.coaching.knowledge import token_counter
-
     embed_texts(["warm up the model"])  # "warm machine": loading the model and encoding is not part of the build
     token_counter()("warm up tiktoken")
     with tempfile.TemporaryDirectory(prefix="leverage-bench-") as tmp:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import typer
 
-REALIZERS = ("llm", "template")
+from trainer.app import factories
+from trainer.app.session import Realizer, Session, result_document, run_script
+from trainer.config import get_settings
+from trainer.llm.chat import LLMUnavailable
+from trainer.measure.counterparty import print_report, run_all
+from trainer.scenarios.library import Scenario, load_library
+from trainer.voice.realizer import TemplateRealizer
+
+REPLY_TOKENS = 256  # a spoken line needs far less than the configured maximum
 
 
 def register(app: typer.Typer, eval_app: typer.Typer, bench_app: typer.Typer) -> None:
@@ -18,10 +27,8 @@ def register(app: typer.Typer, eval_app: typer.Typer, bench_app: typer.Typer) ->
     eval_app.command("counterparty")(eval_counterparty_cmd)
 
 
-def _scenario(scenario_id: str) -> Any:
+def _scenario(scenario_id: str) -> Scenario:
     """The scenario from the library, or a clear error naming the known ids."""
-    from trainer.scenarios.library import load_library
-
     lib = load_library()
     if scenario_id not in lib.scenarios:
         known = ", ".join(lib.ids()) or "none"
@@ -30,27 +37,17 @@ def _scenario(scenario_id: str) -> Any:
     return lib.scenarios[scenario_id]
 
 
-def make_realizer(name: str) -> Any:
+def make_realizer(name: str) -> Realizer:
     """The template voice, or the configured LLM voice (falls back to templates, with a notice, if unavailable)."""
-    from trainer.voice.realizer import LLMRealizer, TemplateRealizer
-
-    if name not in REALIZERS:
-        typer.echo(f"error: --realizer must be one of {', '.join(REALIZERS)}", err=True)
+    if name not in factories.VOICES:
+        typer.echo(f"error: --realizer must be one of {', '.join(factories.VOICES)}", err=True)
         raise typer.Exit(code=2)
-    if name == "template":
-        return TemplateRealizer()
-    from trainer.config import get_settings
-    from trainer.llm.chat import LLMUnavailable, get_chat_model
-
     settings = get_settings()
     try:
-        model = get_chat_model(settings)
+        return factories.realizer(settings, name, reply_tokens=min(settings.max_tokens, REPLY_TOKENS))
     except LLMUnavailable as exc:
         typer.echo(f"note: {exc}; using the template voice.", err=True)
         return TemplateRealizer()
-    if model is None:
-        return TemplateRealizer()
-    return LLMRealizer(model, n_ctx=settings.n_ctx, reply_tokens=min(settings.max_tokens, 256))
 
 
 def play_cmd(
@@ -63,8 +60,6 @@ def play_cmd(
     seed: int = typer.Option(0, "--seed", help="Seed for the counterparty's bounded randomness."),
 ) -> None:
     """Negotiate against the counterparty engine, interactively or from a script."""
-    from trainer.app.session import Session, result_document, run_script
-
     scenario = _scenario(scenario_id)
     voice = make_realizer(realizer)
     if script is not None:
@@ -73,17 +68,17 @@ def play_cmd(
         doc = result_document(session)
         typer.echo(json.dumps(doc, indent=2, ensure_ascii=False) if as_json else _summary(doc))
         return
-    _interactive(Session(scenario, voice, seed), result_document)
+    _interactive(Session(scenario, voice, seed), voice)
 
 
-def _interactive(session: Any, result_document: Any) -> None:
-    """A terminal loop: the counterparty streams, the trainee types; /quit ends, the outcome is shown."""
+def _interactive(session: Session, voice: Realizer) -> None:
+    """A terminal loop: the counterparty streams in `voice`, the trainee types; /quit ends, the outcome is shown."""
     cp = session.scenario.counterparty
     typer.echo(
         f"{session.scenario.title}. You are the {session.scenario.trainee.role}. Type /quit to stop.\n"
     )
     _stream_out(cp.name, session.open())
-    _voice_note(session.realizer)
+    _voice_note(voice)
     while not session.over:
         try:
             text = input("you> ")
@@ -92,18 +87,18 @@ def _interactive(session: Any, result_document: Any) -> None:
         if text.strip() == "/quit":
             break
         _stream_out(cp.name, session.say(text))
-        _voice_note(session.realizer)
+        _voice_note(voice)
     typer.echo("\n" + _summary(result_document(session)))
 
 
-def _voice_note(realizer: Any) -> None:
+def _voice_note(realizer: Realizer) -> None:
     """Say so when the LLM voice failed and the template voice answered instead."""
-    meta = getattr(realizer, "last_meta", {}) or {}
+    meta = realizer.last_meta
     if meta.get("fallback") and meta.get("error"):
         typer.echo(f"(note: the LLM voice failed: {meta['error']}; the template voice answered)", err=True)
 
 
-def _stream_out(name: str, chunks: Any) -> None:
+def _stream_out(name: str, chunks: Iterator[str]) -> None:
     """Print a streamed reply as it arrives."""
     sys.stdout.write(f"{name}> ")
     for chunk in chunks:
@@ -142,8 +137,6 @@ def eval_counterparty_cmd(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """A/B exploitation per mistake and good move, the injection suite, and optionally voice quality and latency."""
-    from trainer.measure.counterparty import print_report, run_all
-
     voice = make_realizer(realizer) if realizer == "llm" or voice_turns or latency else None
     report = run_all(realizer=realizer, voice_turns=voice_turns, latency=latency, llm_voice=voice)
     typer.echo(json.dumps(report, indent=2) if as_json else print_report(report))

@@ -5,6 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+import yaml
+
+from trainer.scenarios.library import (
+    default_dirs,
+    dump_scenario,
+    load_library,
+    public_view,
+    scenario_files,
+    summary_row,
+    tidy_numbers,
+    to_json,
+    validate_paths,
+)
 
 scenarios_app = typer.Typer(no_args_is_help=True, help="List, show and validate negotiation scenarios.")
 
@@ -23,8 +36,6 @@ def _report_errors(errors: list[str]) -> None:
 @scenarios_app.command("list")
 def list_cmd(as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
     """List the usable scenarios (broken files are reported on stderr and skipped)."""
-    from trainer.scenarios.library import load_library, summary_row, to_json
-
     lib = load_library()
     rows = [summary_row(lib.scenarios[i]) for i in lib.ids()]
     if as_json:
@@ -47,8 +58,6 @@ def show_cmd(
     public: bool = typer.Option(False, "--public", help="Only what the trainee may see."),
 ) -> None:
     """Print one scenario: everything (for instructors) or, with --public, the trainee's view only."""
-    from trainer.scenarios.library import dump_scenario, load_library, public_view, tidy_numbers, to_json
-
     lib = load_library()
     if scenario_id not in lib.scenarios:
         known = ", ".join(lib.ids()) or "none"
@@ -64,8 +73,6 @@ def show_cmd(
 
 def _yaml(data: dict) -> str:
     """Readable YAML for a plain dict."""
-    import yaml
-
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -76,8 +83,6 @@ def validate_cmd(
     ),
 ) -> None:
     """Check schema and semantics; one line per problem, non-zero exit if any."""
-    from trainer.scenarios.library import default_dirs, scenario_files, validate_paths
-
     targets = list(paths) if paths else default_dirs()
     errors = validate_paths(targets)
     for line in errors:

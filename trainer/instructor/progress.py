@@ -19,9 +19,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from trainer.domain.mistakes import MISTAKE_IDS, MISTAKE_TITLES
+from trainer.scenarios.library import Scenario
 from trainer.storage.history import HistoryEntry, load_history
 from trainer.storage.store import Store
 
@@ -111,7 +111,7 @@ def mistake_progress(evaluated: Sequence[HistoryEntry], mistake_id: str) -> Mist
     )
 
 
-def summarise(history: Sequence[HistoryEntry], scenarios: Mapping[str, Any] | None = None) -> Progress:
+def summarise(history: Sequence[HistoryEntry], scenarios: Mapping[str, Scenario] | None = None) -> Progress:
     """Everything the progress page shows, from a trainee's history (oldest first)."""
     evaluated = [e for e in history if e.evaluated]
     mistakes = {m: mistake_progress(evaluated, m) for m in MISTAKE_IDS}
@@ -125,7 +125,7 @@ def summarise(history: Sequence[HistoryEntry], scenarios: Mapping[str, Any] | No
     )
 
 
-def trainee_progress(store: Store, trainee_id: str, scenarios: Mapping[str, Any] | None = None) -> Progress:
+def trainee_progress(store: Store, trainee_id: str, scenarios: Mapping[str, Scenario] | None = None) -> Progress:
     """Load and summarise one trainee's progress (only their own sessions, by construction)."""
     return summarise(load_history(store, trainee_id=trainee_id), scenarios)
 
@@ -149,7 +149,7 @@ def weakest(mistakes: Mapping[str, MistakeProgress]) -> MistakeProgress | None:
 
 
 def recommend(
-    mistakes: Mapping[str, MistakeProgress], history: Sequence[HistoryEntry], scenarios: Mapping[str, Any]
+    mistakes: Mapping[str, MistakeProgress], history: Sequence[HistoryEntry], scenarios: Mapping[str, Scenario]
 ) -> Recommendation:
     """A scenario that trains the weakest mistake at the right difficulty, least-played first."""
     if not scenarios:
@@ -161,7 +161,7 @@ def recommend(
     target = target_difficulty(focus.proficiency)
     played = Counter(e.scenario_id for e in history)
 
-    def key(s: Any) -> tuple[int, int, int, str]:
+    def key(s: Scenario) -> tuple[int, int, int, str]:
         return (
             0 if focus.mistake_id in s.learning_focus else 1,
             played[s.id],

@@ -1,4 +1,5 @@
-"""Persistence for trainees, sessions, turns and evaluations, on SQLite (WAL) or PostgreSQL.
+"""Persistence for trainees, cohorts, assignments, sessions, turns, evaluations and sign-in attempts, on
+SQLite (WAL) or PostgreSQL. Every query the app runs lives in this package (here and in `history.py`).
 
 Isolation is enforced here, not in the pages: `get_session(session_id, trainee_id)` returns None for a
 session that belongs to someone else. Every method opens and commits its own short transaction and returns
@@ -9,27 +10,27 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, create_engine, event, func, select, text, update
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import ColumnElement, Engine, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import StaticPool
 
 from trainer.domain.report import Report
+from trainer.storage.connection import build_engine, mask_url
+from trainer.storage.migrations import current_revision, head_revision, upgrade_to_head
 from trainer.storage.tables import (
     SESSION_STATUSES,
     SPEAKERS,
     AssignmentRow,
     CohortRow,
     EvaluationRow,
+    LoginAttemptRow,
     MistakeScoreRow,
     SessionRow,
     TraineeRow,
@@ -131,56 +132,6 @@ def _from_json(value: str | None) -> Any:
     return None if value is None else json.loads(value)
 
 
-def normalise_url(url: str) -> URL:
-    """`postgresql://` means psycopg 3 here (the only PostgreSQL driver we install)."""
-    parsed = make_url(url)
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed
-
-
-def mask_url(url: str) -> str:
-    """The URL as `trainer doctor` may print it: password replaced by ***."""
-    return normalise_url(url).render_as_string(hide_password=True)
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL lets readers run during a write; foreign keys are off in SQLite unless asked for."""
-    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (below), so DDL is transactional too
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
-def build_engine(url: str) -> Engine:
-    """An engine with the right per-backend settings (threads, pragmas, pool health checks)."""
-    parsed = normalise_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
-    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
-    if parsed.database in (None, "", ":memory:"):
-        kwargs["poolclass"] = StaticPool  # one shared in-memory database, not one per connection
-    elif not parsed.database.startswith("file:"):  # a plain path (not a SQLite URI): create its folder
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(parsed, **kwargs)
-    event.listen(engine, "connect", _sqlite_pragmas)
-    event.listen(engine, "begin", _sqlite_begin)
-    return engine
-
-
-def _sqlite_begin(conn: Any) -> None:
-    """pysqlite never BEGINs before DDL; do it ourselves so rollbacks (migrations, probes) are real.
-
-    A connection with the `sqlite_immediate` execution option takes the write lock up front (migrations:
-    a second process waits, then sees the schema already at head instead of failing on CREATE TABLE).
-    """
-    immediate = conn.get_execution_options().get("sqlite_immediate")
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
 def _trainee(row: TraineeRow) -> Trainee:
     return Trainee(row.id, row.display_name, row.cohort_id, row.client_key, row.created_at)
 
@@ -209,14 +160,8 @@ def _evaluation(row: EvaluationRow, scores: dict[str, int]) -> StoredEvaluation:
     )
 
 
-def assignment_record(row: AssignmentRow) -> Assignment:
-    """Plain record for an assignment row (used by cohorts.py too)."""
+def _assignment(row: AssignmentRow) -> Assignment:
     return Assignment(row.id, row.cohort_id, row.scenario_id, row.due_date, row.created_at)
-
-
-def cohort_record(row: CohortRow) -> Cohort:
-    """Plain record for a cohort row (used by cohorts.py too)."""
-    return _cohort(row)
 
 
 def normalise_code(code: str) -> str:
@@ -247,20 +192,14 @@ class Store:
 
     def migrate(self) -> str | None:
         """Upgrade the schema to head (a no-op when already there); returns the revision now in place."""
-        from trainer.storage.migrations import upgrade_to_head
-
         return upgrade_to_head(self.engine)
 
     def revision(self) -> str | None:
         """The schema revision in the database (None before the first migration)."""
-        from trainer.storage.migrations import current_revision
-
         return current_revision(self.engine)
 
     def check(self) -> dict[str, Any]:
         """What `trainer doctor` reports: URL without password, reachable, writable, schema revision."""
-        from trainer.storage.migrations import head_revision
-
         info: dict[str, Any] = {"url": mask_url(self.url), "backend": self.dialect, "ok": False}
         info.update(writable=False, revision=None, head=head_revision(), error=None)
         try:
@@ -354,7 +293,26 @@ class Store:
         with self.transaction() as db:
             return [_trainee(row) for row in db.scalars(query)]
 
-    # -- cohorts (creation with codes lives in cohorts.py) ---------------------------------------------------
+    def count_trainees(self, cohort_id: int) -> int:
+        """How many trainees joined this cohort."""
+        query = select(func.count()).select_from(TraineeRow).where(TraineeRow.cohort_id == cohort_id)
+        with self.transaction() as db:
+            return db.scalar(query) or 0
+
+    # -- cohorts and assignments (join codes and their rules live in trainer.instructor.cohorts) ------------
+
+    def create_cohort(self, name: str, new_code: Callable[[], str], attempts: int = 5) -> Cohort:
+        """A new cohort under a fresh code from `new_code`, drawing again if the code is already taken."""
+        for _ in range(attempts):
+            try:
+                with self.transaction() as db:
+                    row = CohortRow(name=name[:200], join_code=new_code(), created_at=utcnow())
+                    db.add(row)
+                    db.flush()
+                    return _cohort(row)
+            except IntegrityError:
+                continue
+        raise StoreError("Could not allocate a join code; try again.")
 
     def get_cohort(self, cohort_id: int) -> Cohort | None:
         """The cohort, or None."""
@@ -373,6 +331,31 @@ class Store:
         with self.transaction() as db:
             rows = db.scalars(select(CohortRow).order_by(CohortRow.created_at.desc(), CohortRow.id.desc()))
             return [_cohort(row) for row in rows]
+
+    def assign(self, cohort_id: int, scenario_id: str, due_date: date | None) -> Assignment:
+        """Assign a scenario to a cohort; assigning it again just updates the due date."""
+        with self.transaction() as db:
+            if db.get(CohortRow, cohort_id) is None:
+                raise StoreError("Unknown cohort.")
+            row = db.scalar(select(AssignmentRow).where(_assignment_key(cohort_id, scenario_id)))
+            if row is None:
+                row = AssignmentRow(cohort_id=cohort_id, scenario_id=scenario_id, created_at=utcnow())
+                db.add(row)
+            row.due_date = due_date
+            db.flush()
+            return _assignment(row)
+
+    def unassign(self, cohort_id: int, scenario_id: str) -> bool:
+        """Remove an assignment; True if there was one."""
+        with self.transaction() as db:
+            result = db.execute(delete(AssignmentRow).where(_assignment_key(cohort_id, scenario_id)))
+            return result.rowcount > 0
+
+    def list_assignments(self, cohort_id: int) -> list[Assignment]:
+        """A cohort's assignments, in no particular order."""
+        query = select(AssignmentRow).where(AssignmentRow.cohort_id == cohort_id)
+        with self.transaction() as db:
+            return [_assignment(row) for row in db.scalars(query)]
 
     # -- sessions -------------------------------------------------------------------------------------------
 
@@ -421,6 +404,14 @@ class Store:
         )
         with self.transaction() as db:
             return [_session(row) for row in db.scalars(query)]
+
+    def finished_scenarios(self, trainee_id: str) -> set[str]:
+        """Scenarios this trainee has finished (any session that is no longer open)."""
+        query = select(SessionRow.scenario_id).where(
+            SessionRow.trainee_id == trainee_id, SessionRow.status != "open"
+        )
+        with self.transaction() as db:
+            return set(db.scalars(query))
 
     def update_session(
         self,
@@ -557,6 +548,44 @@ class Store:
             )
         )
         return {mistake: score for mistake, score in rows}
+
+    # -- sign-in attempts (the lockout rules live in trainer.instructor.auth) ------------------------------
+
+    def record_login_attempt(self, client_key: str, succeeded: bool, at: datetime, forget_before: datetime) -> None:
+        """Append one attempt and delete those older than `forget_before`, keeping the table small."""
+        with self.transaction() as db:
+            db.add(LoginAttemptRow(client_key=client_key[:128], succeeded=succeeded, created_at=at))
+            db.execute(delete(LoginAttemptRow).where(LoginAttemptRow.created_at < forget_before))
+
+    def failed_logins(self, client_key: str | None, since: datetime, until: datetime) -> list[datetime]:
+        """When failures in (since, until] happened, oldest first: for one client only those after its latest
+        success, or (client_key=None) every client's."""
+        query = select(LoginAttemptRow.created_at).where(
+            LoginAttemptRow.succeeded.is_(False),
+            LoginAttemptRow.created_at > since,
+            LoginAttemptRow.created_at <= until,
+        )
+        if client_key is not None:
+            query = query.where(_since_last_success(client_key))
+        with self.transaction() as db:
+            return sorted(db.scalars(query))
+
+
+def _assignment_key(cohort_id: int, scenario_id: str) -> ColumnElement[bool]:
+    """The one assignment of a scenario to a cohort."""
+    return (AssignmentRow.cohort_id == cohort_id) & (AssignmentRow.scenario_id == scenario_id)
+
+
+def _since_last_success(client_key: str) -> ColumnElement[bool]:
+    """This client's attempts after its latest successful sign-in (all of them if it never succeeded)."""
+    last_success = (
+        select(func.max(LoginAttemptRow.created_at))
+        .where(LoginAttemptRow.client_key == client_key, LoginAttemptRow.succeeded.is_(True))
+        .scalar_subquery()
+    )
+    return (LoginAttemptRow.client_key == client_key) & (
+        (LoginAttemptRow.created_at > last_success) | last_success.is_(None)
+    )
 
 
 def _is_uuid(value: str) -> bool:

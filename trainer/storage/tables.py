@@ -1,7 +1,7 @@
 """ORM tables: the one schema that Alembic migrations reproduce and every persistence module queries.
 
-Only `store.py`, `cohorts.py`, `auth.py`, `progress.py` and `dashboard.py` import this module; everyone else
-gets plain records from them, never live ORM objects.
+Only modules of `trainer.storage` import this module (the store, history and the migrations); everyone
+else gets plain records from the store, never live ORM objects.
 """
 
 from __future__ import annotations

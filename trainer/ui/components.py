@@ -6,9 +6,11 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import streamlit as st
+
+from trainer.engine.terms import format_value
+from trainer.scenarios.library import Issue
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +63,6 @@ def friendly_errors(what: str, next_step: str) -> Iterator[None]:
         st.error(f"{what} failed. {next_step}", icon=":material/error:")
 
 
-def fmt_value(issue: Any, value: float | None) -> str:
+def fmt_value(issue: Issue, value: float | None) -> str:
     """An issue value with its unit, or an em dash when nobody has named one yet."""
-    if value is None:
-        return "—"
-    from trainer.engine.terms import format_value
-
-    return format_value(issue, value)
+    return "—" if value is None else format_value(issue, value)

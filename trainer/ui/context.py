@@ -15,8 +15,13 @@ from typing import Any
 
 import streamlit as st
 from pydantic import SecretStr
+from streamlit.navigation.page import StreamlitPage
 
-from trainer.config import Settings, get_settings
+from trainer.app import factories
+from trainer.coaching.index import KnowledgeIndex
+from trainer.config import ConfigError, Settings, get_settings
+from trainer.scenarios.library import Library, Scenario, default_dirs
+from trainer.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +29,7 @@ log = logging.getLogger(__name__)
 TRAINEE_KEY = "trainee_id"
 CLIENT_KEY = "client_key"  # the random key that names this browser's solo trainee (kept in the URL as ?me=)
 PREFS_KEY = "prefs"
+INDEX_READY = "index_ready"  # the notes index was built (or found) in this browser session
 IDENTITY_PARAM = "me"
 
 
@@ -46,11 +52,11 @@ class Ctx:
     """What a page needs: settings, the store, the scenario library, and the current trainee."""
 
     settings: Settings
-    store: Any  # trainer.storage.store.Store
-    library: Any  # trainer.scenarios.library.Library
-    trainee_id: Any
+    store: Store
+    library: Library
+    trainee_id: str | None
     prefs: Prefs = field(default_factory=Prefs)
-    pages: dict[str, Any] = field(default_factory=dict)  # name -> st.Page, filled by app.py
+    pages: dict[str, StreamlitPage] = field(default_factory=dict)  # url path -> st.Page, filled by app.py
 
     def go(self, name: str, **query: str) -> None:
         """Switch to another page, keeping this browser's identity in the URL."""
@@ -58,9 +64,9 @@ class Ctx:
         st.switch_page(self.pages[name], query_params={k: v for k, v in params.items() if v})
 
     @property
-    def scenarios(self) -> dict[str, Any]:
-        """Scenario id -> Scenario (empty when the library failed to load)."""
-        return dict(getattr(self.library, "scenarios", {}) or {})
+    def scenarios(self) -> dict[str, Scenario]:
+        """Scenario id -> Scenario (the usable ones; broken files are in `library.errors`)."""
+        return self.library.scenarios
 
     def effective_settings(self) -> Settings:
         """Environment settings overlaid with this browser session's Settings-page choices."""
@@ -82,8 +88,6 @@ def effective_settings(base: Settings, prefs: Prefs) -> Settings:
 
 def overrides_problem(base: Settings, prefs: Prefs) -> str | None:
     """Validate the Settings-page choices the same way the environment is validated (None = fine)."""
-    from trainer.config import ConfigError
-
     if not prefs.backend:
         return None
     try:
@@ -94,28 +98,58 @@ def overrides_problem(base: Settings, prefs: Prefs) -> str | None:
 
 
 @st.cache_resource(show_spinner=False)
-def _store(db_url: str) -> Any:
+def _store(db_url: str) -> Store:
     """One Store (connection pool) per database URL for the whole process."""
-    from trainer.storage.store import Store
-
-    store = Store(db_url)
-    store.migrate()
-    return store
-
-
-def scenario_dirs() -> list[Path]:
-    """The bundled library (or LEVERAGE_SCENARIOS_DIR) plus instructor-saved scenarios in the data directory."""
-    from trainer.scenarios.library import default_dirs
-
-    return default_dirs()
+    return factories.open_store(db_url)
 
 
 @st.cache_resource(show_spinner=False, ttl=60)
-def _library(dirs: tuple[str, ...]) -> Any:
+def _library(dirs: tuple[str, ...]) -> Library:
     """The scenario library, re-read at most once a minute (instructors may publish new ones)."""
-    from trainer.scenarios.library import load_library
+    return factories.scenario_library(Path(d) for d in dirs)
 
-    return load_library([Path(d) for d in dirs])
+
+def refresh_library() -> None:
+    """Drop this process's cached library so a newly published scenario shows up now (other replicas: within
+    the cache's TTL)."""
+    _library.clear()
+
+
+@st.cache_resource(show_spinner=False)
+def _index(data_dir: str, chroma_url: str, _settings: Settings) -> KnowledgeIndex:
+    """One notes index per process and location (Chroma client plus embedding model).
+
+    `data_dir` and `chroma_url` are the cache key; `_settings` (not hashed) is what the index is built from.
+    """
+    return factories.knowledge_index(_settings)
+
+
+def knowledge_index(ctx: Ctx) -> KnowledgeIndex | None:
+    """The notes index for citations, built on first use with an explanation; None if it is unavailable."""
+    settings = ctx.settings
+    key = (settings.data_dir.as_posix(), settings.chroma_url or "", settings)
+    if INDEX_READY in st.session_state:
+        try:
+            return _index(*key)
+        except Exception:  # noqa: BLE001 - citations are optional
+            log.info("knowledge index not available", exc_info=True)
+            return None
+    first = not ctx.prefs.seen_index_explainer
+    holder = st.empty()
+    try:
+        with holder.status("Preparing the coaching notes…", expanded=first):
+            if first:
+                st.write("The debrief cites short notes on negotiation. The first time, Leverage indexes "
+                         "them on this computer; this takes a few seconds and is reused afterwards.")
+            index = _index(*key)
+    except Exception:  # noqa: BLE001 - citations are optional: the debrief stands without them
+        log.exception("building the knowledge index failed")
+        st.caption("Cited notes are unavailable right now (the notes index could not be built).")
+        return None
+    holder.empty()
+    st.session_state[INDEX_READY] = True
+    ctx.prefs.seen_index_explainer = True
+    return index
 
 
 def _prefs() -> Prefs:
@@ -125,7 +159,7 @@ def _prefs() -> Prefs:
     return st.session_state[PREFS_KEY]
 
 
-def _trainee_id(store: Any) -> Any:
+def _trainee_id(store: Store) -> str:
     """The trainee for this browser session, restored from `?me=` after a refresh or created on first visit."""
     trainee_id = st.session_state.get(TRAINEE_KEY)
     if trainee_id is not None:
@@ -149,11 +183,6 @@ def build_ctx() -> Ctx:
     """Assemble the context for this run of the script (cheap: the heavy parts are cached)."""
     settings = get_settings()
     store = _store(settings.db_url)
-    library = _library(tuple(str(d) for d in scenario_dirs()))
+    library = _library(tuple(str(d) for d in default_dirs()))
     return Ctx(settings=settings, store=store, library=library, trainee_id=_trainee_id(store), prefs=_prefs())
 
-
-def set_trainee(trainee_id: Any, client_key: str | None = None) -> None:
-    """Switch this browser session to another trainee (e.g. after joining a cohort with a client key)."""
-    st.session_state[TRAINEE_KEY] = trainee_id
-    st.session_state[CLIENT_KEY] = client_key

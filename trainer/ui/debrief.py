@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import streamlit as st
 
 from trainer.app import charts, export
 from trainer.app import practice as svc
+from trainer.coaching.coach import CoachingPoint
 from trainer.domain.mistakes import MISTAKE_TITLES
+from trainer.domain.report import Evidence, MistakeFinding, Report
+from trainer.engine.outcome import Outcome
+from trainer.scenarios.library import Scenario
 from trainer.ui import components as ui
-from trainer.ui.context import Ctx
+from trainer.ui.context import Ctx, knowledge_index
+from trainer.ui.keys import BRIEFING, DEBRIEF_ID, FOCUS_FILTER
 
 log = logging.getLogger(__name__)
 
-DEBRIEF_ID = "debrief_session_id"
 CACHE_PREFIX = "debrief:"
 SEVERITY = {
     0: ":green[:material/check_circle: handled well]",
@@ -31,15 +34,15 @@ def render(ctx: Ctx) -> None:
     if not session_id:
         _empty_state(ctx)
         return
-    st.query_params["session"] = str(session_id)
-    debrief = _load(ctx, str(session_id))
+    st.query_params["session"] = session_id
+    debrief = _load(ctx, session_id)
     if debrief is None:
         st.session_state.pop(DEBRIEF_ID, None)
         st.warning("That debrief isn't available in this browser. Here are your own sessions.")
         _empty_state(ctx)
         return
     st.title(f"Debrief: {ui.escape_md(debrief.scenario.title)}")
-    render_report(ctx, debrief)
+    _report(ctx, debrief)
 
 
 def _load(ctx: Ctx, session_id: str) -> svc.Debrief | None:
@@ -57,47 +60,6 @@ def _load(ctx: Ctx, session_id: str) -> svc.Debrief | None:
             st.error("The debrief could not be computed. Reload the page to try again; your transcript is saved.")
             return None
     return st.session_state[key]
-
-
-def knowledge_index(ctx: Ctx) -> Any:
-    """The notes index for citations, built on first use with an explanation; None if unavailable."""
-    try:
-        import trainer.coaching.index  # noqa: F401 - only checks that the knowledge area is installed
-    except Exception:  # noqa: BLE001 - citations are optional
-        log.info("knowledge index not available", exc_info=True)
-        return None
-    if "index_ready" not in st.session_state:
-        first = not ctx.prefs.seen_index_explainer
-        holder = st.empty()
-        try:
-            with holder.status("Preparing the coaching notes…", expanded=first):
-                if first:
-                    st.write("The debrief cites short notes on negotiation. The first time, Leverage indexes "
-                             "them on this computer; this takes a few seconds and is reused afterwards.")
-                index = _cached_index(ctx.settings.data_dir.as_posix(), ctx.settings.chroma_url or "")
-            holder.empty()
-            st.session_state["index_ready"] = True
-            ctx.prefs.seen_index_explainer = True
-            return index
-        except Exception:  # noqa: BLE001
-            log.exception("building the knowledge index failed")
-            st.caption("Cited notes are unavailable right now (the notes index could not be built).")
-            return None
-    try:
-        return _cached_index(ctx.settings.data_dir.as_posix(), ctx.settings.chroma_url or "")
-    except Exception:  # noqa: BLE001
-        return None
-
-
-@st.cache_resource(show_spinner=False)
-def _cached_index(data_dir: str, chroma_url: str) -> Any:
-    """One index per process (Chroma client plus embedding model), built incrementally."""
-    from trainer.coaching.index import KnowledgeIndex
-    from trainer.config import get_settings
-
-    index = KnowledgeIndex(get_settings())
-    index.build(incremental=True)
-    return index
 
 
 def _empty_state(ctx: Ctx) -> None:
@@ -121,11 +83,11 @@ def _empty_state(ctx: Ctx) -> None:
         st.rerun()
 
 
-# ---------------------------------------------------------------- the report (also used for drill-down)
+# ---------------------------------------------------------------- the report
 
 
-def render_report(ctx: Ctx, debrief: svc.Debrief, allow_next_steps: bool = True) -> None:
-    """The whole debrief body; instructors reuse it with allow_next_steps=False."""
+def _report(ctx: Ctx, debrief: svc.Debrief) -> None:
+    """The whole debrief body: headline figures, then scorecard, outcome, transcript and next steps."""
     report, outcome, scenario = debrief.report, debrief.outcome, debrief.scenario
     view = svc.outcome_view(outcome, scenario, debrief.hidden)
     c1, c2, c3 = st.columns(3)
@@ -140,18 +102,17 @@ def render_report(ctx: Ctx, debrief: svc.Debrief, allow_next_steps: bool = True)
     points = {p.mistake: p for p in coaching.points} if coaching is not None else {}
     with tabs[0]:
         scorecard(report, debrief.lines, points)
-        strengths(report, debrief.lines)
+        strengths(report)
     with tabs[1]:
         _outcome(view, outcome, scenario, debrief.hidden)
     with tabs[2]:
         _transcript(debrief, report)
     with tabs[3]:
-        if allow_next_steps:
-            _next_steps(ctx, debrief)
+        _next_steps(ctx, debrief)
         _downloads(debrief, view)
 
 
-def scorecard(report: Any, lines: list[svc.Line], points: dict[str, Any] | None = None) -> None:
+def scorecard(report: Report, lines: list[svc.Line], points: dict[str, CoachingPoint] | None = None) -> None:
     """Chart plus one card per mistake, worst first."""
     st.altair_chart(charts.scorecard_chart(report), width="stretch")
     ordered = sorted(report.mistakes, key=lambda m: (not m.detected, -m.severity, m.score))
@@ -159,7 +120,7 @@ def scorecard(report: Any, lines: list[svc.Line], points: dict[str, Any] | None 
         _mistake_card(m, lines, (points or {}).get(m.id))
 
 
-def _mistake_card(m: Any, lines: list[svc.Line], point: Any = None) -> None:
+def _mistake_card(m: MistakeFinding, lines: list[svc.Line], point: CoachingPoint | None = None) -> None:
     """Severity, the offending lines highlighted in context, the better line, cited notes."""
     with st.container(border=True):
         head, score = st.columns([4, 1])
@@ -179,7 +140,7 @@ def _mistake_card(m: Any, lines: list[svc.Line], point: Any = None) -> None:
                     st.markdown(f"- **{ui.escape_md(c.title)}**: {ui.escape_md(c.source)}")
 
 
-def _evidence_line(e: Any, lines: list[svc.Line]) -> None:
+def _evidence_line(e: Evidence, lines: list[svc.Line]) -> None:
     """The turn the evidence comes from, with the quoted words highlighted."""
     text = lines[e.turn].text if 0 <= e.turn < len(lines) else e.quote
     speaker = "You" if 0 <= e.turn < len(lines) and lines[e.turn].speaker == svc.TRAINEE else "Them"
@@ -195,7 +156,7 @@ def highlight(text: str, quote: str) -> str:
     return ui.escape_md(text[:start]) + f":orange-background[{ui.escape_md(text[start:end])}]" + ui.escape_md(text[end:])
 
 
-def strengths(report: Any, lines: list[svc.Line]) -> None:
+def strengths(report: Report) -> None:
     """What went well, with its evidence."""
     st.subheader("Strengths")
     if not report.strengths:
@@ -206,7 +167,7 @@ def strengths(report: Any, lines: list[svc.Line]) -> None:
             st.caption(f"Turn {e.turn + 1}: “{ui.escape_md(e.quote)}”")
 
 
-def _outcome(view: dict, outcome: Any, scenario: Any, hidden: list[svc.HiddenItem]) -> None:
+def _outcome(view: dict, outcome: Outcome, scenario: Scenario, hidden: list[svc.HiddenItem]) -> None:
     """Terms vs target and walk-away, the conceded-beyond-necessity chart, and what stayed hidden."""
     st.markdown(ui.escape_md(view["summary"]))
     st.dataframe(
@@ -237,7 +198,7 @@ def _outcome(view: dict, outcome: Any, scenario: Any, hidden: list[svc.HiddenIte
             st.caption("What would have surfaced it: " + ui.escape_md(h.how))
 
 
-def _transcript(debrief: svc.Debrief, report: Any) -> None:
+def _transcript(debrief: svc.Debrief, report: Report) -> None:
     """The conversation, with lines quoted as evidence highlighted."""
     flagged = {e.turn: e.quote for m in report.mistakes if m.detected for e in m.evidence}
     name = debrief.scenario.counterparty.name
@@ -250,26 +211,24 @@ def _transcript(debrief: svc.Debrief, report: Any) -> None:
 
 def _next_steps(ctx: Ctx, debrief: svc.Debrief) -> None:
     """Retry this scenario, or practise the mistake that cost most."""
-    from trainer.ui import practice as practice_page
-
     st.subheader("Next steps")
     worst = svc.most_frequent_mistake(debrief.report)
     a, b = st.columns(2)
     if a.button("Retry this scenario", icon=":material/replay:", type="primary", width="stretch"):
         _leave_debrief()
-        st.session_state[practice_page.BRIEFING] = debrief.scenario.id
+        st.session_state[BRIEFING] = debrief.scenario.id
         ctx.go("practice")
     label = f"Practise: {MISTAKE_TITLES[worst]}" if worst else "Practise another scenario"
     if b.button(label, icon=":material/target:", width="stretch"):
         _leave_debrief()
-        st.session_state[practice_page.FOCUS_FILTER] = [worst] if worst else []
+        st.session_state[FOCUS_FILTER] = [worst] if worst else []
         ctx.go("practice")
-    suggestion = getattr(debrief.coaching, "next_scenario", None)
+    suggestion = debrief.coaching.next_scenario if debrief.coaching is not None else None
     if suggestion is not None and suggestion.id in ctx.scenarios:
         st.markdown(f"**Suggested next:** {ui.escape_md(suggestion.title)}. {ui.escape_md(suggestion.reason)}")
         if st.button("Read that brief", icon=":material/arrow_forward:"):
             _leave_debrief()
-            st.session_state[practice_page.BRIEFING] = suggestion.id
+            st.session_state[BRIEFING] = suggestion.id
             ctx.go("practice")
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from trainer.app import export
 from trainer.app import practice as svc
+from trainer.domain.report import Report
+from trainer.domain.transcripts import TranscriptError, parse_transcript
 from trainer.ui import components as ui
 from trainer.ui import debrief as debrief_page
-from trainer.ui.context import Ctx
+from trainer.ui.context import Ctx, knowledge_index
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +54,10 @@ def render(ctx: Ctx) -> None:
     _show(ctx, *result)
 
 
-def _evaluate(ctx: Ctx, text: str, upload: object, trainee: str | None, scenario_id: str | None) -> None:
+def _evaluate(
+    ctx: Ctx, text: str, upload: UploadedFile | None, trainee: str | None, scenario_id: str | None
+) -> None:
     """Parse and evaluate; problems with the input become one clear message."""
-    from trainer.domain.transcripts import TranscriptError, parse_transcript
-
     raw = text
     if upload is not None:
         try:
@@ -73,7 +76,7 @@ def _evaluate(ctx: Ctx, text: str, upload: object, trainee: str | None, scenario
     scenario = ctx.scenarios.get(scenario_id) if scenario_id else None
     try:
         with st.spinner("Reading the conversation…"):
-            index = debrief_page.knowledge_index(ctx)
+            index = knowledge_index(ctx)
             report = svc.evaluate_lines(turns, scenario, index)
     except Exception:  # noqa: BLE001
         log.exception("evaluating a pasted transcript failed")
@@ -83,14 +86,14 @@ def _evaluate(ctx: Ctx, text: str, upload: object, trainee: str | None, scenario
     st.session_state[RESULT] = (lines, report, scenario_id)
 
 
-def _show(ctx: Ctx, lines: list[svc.Line], report: object, scenario_id: str | None) -> None:
+def _show(ctx: Ctx, lines: list[svc.Line], report: Report, scenario_id: str | None) -> None:
     """Scorecard, strengths, highlighted transcript and downloads."""
     st.divider()
     st.metric("Overall score", f"{report.overall_score}/100")
     tabs = st.tabs(["Scorecard", "Transcript", "Downloads"])
     with tabs[0]:
         debrief_page.scorecard(report, lines)
-        debrief_page.strengths(report, lines)
+        debrief_page.strengths(report)
     with tabs[1]:
         flagged = {e.turn: e.quote for m in report.mistakes if m.detected for e in m.evidence}
         for n, line in enumerate(lines):

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
 
 import streamlit as st
 
 from trainer.domain.mistakes import MISTAKE_TITLES
+from trainer.domain.report import Report
 from trainer.instructor import auth, cohorts, dashboard
-from trainer.storage.store import StoreError
-from trainer.storage.tables import utcnow
+from trainer.storage.store import Cohort, StoreError
 from trainer.ui import components as ui
 from trainer.ui.cohort_charts import distribution_chart, heatmap_chart
 from trainer.ui.context import Ctx
@@ -39,7 +38,7 @@ SESSION_HOURS = 8
 def is_instructor() -> bool:
     """Signed in within the last SESSION_HOURS, in this browser session."""
     since = st.session_state.get(SIGNED_IN)
-    return isinstance(since, datetime) and utcnow() - since < timedelta(hours=SESSION_HOURS)
+    return isinstance(since, datetime) and datetime.now(UTC) - since < timedelta(hours=SESSION_HOURS)
 
 
 def require_instructor(ctx: Ctx) -> bool:
@@ -90,7 +89,7 @@ def _attempt(ctx: Ctx, passphrase: str, stored: str) -> None:
         st.error(f"Sign-in is misconfigured: {exc}. Ask the administrator to regenerate the hash.")
         return
     if result.ok:
-        st.session_state[SIGNED_IN] = utcnow()
+        st.session_state[SIGNED_IN] = datetime.now(UTC)
         st.rerun()
     elif result.locked_until is not None:
         st.error(result.message, icon="🔒")
@@ -121,7 +120,7 @@ def render(ctx: Ctx) -> None:
         _dashboard(ctx, cohort)
 
 
-def _cohort_picker(ctx: Ctx) -> Any:
+def _cohort_picker(ctx: Ctx) -> Cohort | None:
     """The cohort everything below refers to (None when there are none yet)."""
     all_cohorts = ctx.store.list_cohorts()
     if not all_cohorts:
@@ -168,7 +167,7 @@ def _create_cohort(ctx: Ctx) -> None:
     st.session_state[FLASH] = ("ok", f"Created **{ui.escape_md(made.name)}**. Join code: `{code}`")
 
 
-def _assignments(ctx: Ctx, cohort: Any) -> None:
+def _assignments(ctx: Ctx, cohort: Cohort) -> None:
     """Assign scenarios (optional due date) and list what is assigned."""
     options = sorted(ctx.scenarios, key=lambda sid: ctx.scenarios[sid].title)
     with st.form("assign", clear_on_submit=True):
@@ -200,7 +199,7 @@ def _assignments(ctx: Ctx, cohort: Any) -> None:
 # ---------------------------------------------------------------- dashboard
 
 
-def _dashboard(ctx: Ctx, cohort: Any) -> None:
+def _dashboard(ctx: Ctx, cohort: Cohort) -> None:
     """Every panel from one snapshot of the cohort's data."""
     data = dashboard.load_cohort(ctx.store, cohort.id)
     if data is None:
@@ -309,7 +308,7 @@ def _session_view(ctx: Ctx, cohort_id: int, session_id: str) -> None:
             ui.chat_line(turn.speaker, turn.text)
 
 
-def _scorecard(report: Any) -> None:
+def _scorecard(report: Report) -> None:
     """Per-mistake score with its evidence lines."""
     st.metric("Overall", f"{report.overall_score}/100")
     for m in report.mistakes:

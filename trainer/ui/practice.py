@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable, Iterator
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
+from trainer.app import factories
 from trainer.app import practice as svc
 from trainer.domain.mistakes import MISTAKE_TITLES
+from trainer.llm.chat import LLMUnavailable
+from trainer.scenarios.library import Scenario
 from trainer.ui import components as ui
-from trainer.ui.context import Ctx
+from trainer.ui.context import Ctx, knowledge_index
+from trainer.ui.keys import BRIEFING, DEBRIEF_ID, FOCUS_FILTER
+from trainer.ui.progress import assignments_box, join_form
 
 log = logging.getLogger(__name__)
 
 LIVE = "live"  # svc.Live of the session on screen
-BRIEFING = "briefing_scenario_id"
 GENERATING = "generating"  # True while a reply is being produced: the input is disabled
 VOICE_ERROR = "voice_error"
 VOICE_OVERRIDE = "voice_override"  # "template" for one reply after "continue with the quick voice"
 HINT = "hint"
-DEBRIEF_ID = "debrief_session_id"
-FOCUS_FILTER = "focus_filter"
 CHAT_HEIGHT = 520  # px: fits a 768-900 px tall laptop screen with the input below
 MODEL_ERROR = "model_error"  # why the model could not be loaded at Start (offers the quick voice)
 
@@ -46,7 +49,7 @@ def _resume_from_url(ctx: Ctx) -> None:
     session_id = st.query_params.get("session")
     live = st.session_state.get(LIVE)
     if live is not None:
-        st.query_params["session"] = str(live.session_id)
+        st.query_params["session"] = live.session_id
         return
     if not session_id:
         return
@@ -72,7 +75,7 @@ def _resume_from_url(ctx: Ctx) -> None:
 def _picker(ctx: Ctx) -> None:
     """Scenario cards, filterable by the mistake they train."""
     st.title("Practice a negotiation")
-    errors = list(getattr(ctx.library, "errors", []) or [])
+    errors = ctx.library.errors
     if not ctx.scenarios:
         st.warning("No scenarios are available yet. Add YAML files to `scenarios/`, then reload this page.")
         for err in errors:
@@ -104,8 +107,6 @@ def _picker(ctx: Ctx) -> None:
 
 def _cohort_box(ctx: Ctx) -> None:
     """The start page shows the cohort join form and the trainee's assignments (from the progress page)."""
-    from trainer.ui.progress import assignments_box, join_form
-
     try:
         join_form(ctx)
         assignments_box(ctx)
@@ -129,7 +130,7 @@ def _first_run_guidance(ctx: Ctx) -> None:
         )
 
 
-def _card(scenario: Any) -> None:
+def _card(scenario: Scenario) -> None:
     """One scenario card: what it is, who you face, how hard, how long, what it trains."""
     cp = scenario.counterparty
     with st.container(border=True):
@@ -146,7 +147,7 @@ def _card(scenario: Any) -> None:
 # ---------------------------------------------------------------- briefing
 
 
-def _briefing(ctx: Ctx, scenario: Any) -> None:
+def _briefing(ctx: Ctx, scenario: Scenario) -> None:
     """The trainee's private brief, then Start."""
     brief = scenario.trainee
     if st.button("← All scenarios"):
@@ -193,7 +194,7 @@ def _briefing(ctx: Ctx, scenario: Any) -> None:
             _start(ctx, scenario)
 
 
-def _targets_rows(scenario: Any) -> list[dict[str, str]]:
+def _targets_rows(scenario: Scenario) -> list[dict[str, str]]:
     """Issue, target and walk-away as display strings."""
     return [
         {
@@ -205,7 +206,7 @@ def _targets_rows(scenario: Any) -> list[dict[str, str]]:
     ]
 
 
-def _start(ctx: Ctx, scenario: Any) -> None:
+def _start(ctx: Ctx, scenario: Scenario) -> None:
     """Create the stored session, make sure the voice is ready, then show the chat."""
     voice_name = _voice_name(ctx)
     if voice_name == "llm" and not _warm_model(ctx):
@@ -214,7 +215,7 @@ def _start(ctx: Ctx, scenario: Any) -> None:
         live = svc.Practice(ctx.store, ctx.scenarios).start(ctx.trainee_id, scenario.id, realizer=voice_name)
         st.session_state[LIVE] = live
         st.session_state.pop(BRIEFING, None)
-        st.query_params["session"] = str(live.session_id)
+        st.query_params["session"] = live.session_id
         st.rerun()
 
 
@@ -223,30 +224,11 @@ def _start(ctx: Ctx, scenario: Any) -> None:
 
 def _voice_name(ctx: Ctx) -> str:
     """'template' when the backend or the user's preference says so, else 'llm'."""
-    if ctx.effective_settings().llm_backend == "template" or ctx.prefs.realizer == "template":
-        return "template"
-    return "llm"
-
-
-def _realizer(ctx: Ctx, name: str) -> Any:
-    """The realizer for one reply (LLMUnavailable propagates with a user-facing message)."""
-    from trainer.voice.realizer import LLMRealizer, TemplateRealizer
-
-    if name == "template":
-        return TemplateRealizer()
-    from trainer.llm.chat import get_chat_model
-
-    settings = ctx.effective_settings()
-    model = get_chat_model(settings)
-    if model is None:
-        return TemplateRealizer()
-    return LLMRealizer(model, n_ctx=settings.n_ctx, reply_tokens=settings.max_tokens)
+    return factories.voice_name(ctx.effective_settings(), ctx.prefs.realizer)
 
 
 def _warm_model(ctx: Ctx) -> bool:
     """Load the embedded model before the first reply, explaining the wait the first time."""
-    from trainer.llm.chat import LLMUnavailable, get_chat_model
-
     settings = ctx.effective_settings()
     first = not ctx.prefs.seen_model_explainer
     label = "Loading the embedded model…" if settings.llm_backend == "local" else "Connecting to the model…"
@@ -259,10 +241,7 @@ def _warm_model(ctx: Ctx) -> bool:
                     "leaves the machine. Loading it takes a few seconds the first time; later sessions start "
                     "at once."
                 )
-            model = get_chat_model(settings)
-            load = getattr(model, "loaded", None)  # LocalChatModel.loaded() loads the weights once per process
-            if callable(load):
-                load()
+            factories.warm_model(settings)
         holder.empty()
         ctx.prefs.seen_model_explainer = True
         return True
@@ -301,7 +280,7 @@ def _chat(ctx: Ctx, live: svc.Live) -> None:
         # A fixed-height transcript keeps the terms panel in view on a laptop screen; it sticks to the bottom.
         with st.container(height=CHAT_HEIGHT, border=False):
             _transcript(ctx, live, generating)
-        _hint_box(ctx, live)
+        _hint_box()
         if live.status != svc.ACTIVE:
             _session_over(ctx, live)
 
@@ -315,10 +294,10 @@ def _transcript(ctx: Ctx, live: svc.Live, generating: bool) -> None:
     if generating:
         _stream_reply(ctx, live)
     elif live.pending is not None:
-        _pending_controls(live)
+        _pending_controls()
 
 
-def _speaker_name(speaker: str, scenario: Any) -> str:
+def _speaker_name(speaker: str, scenario: Scenario) -> str:
     """'You' or the counterparty's name."""
     return "You" if speaker == svc.TRAINEE else scenario.counterparty.name
 
@@ -337,9 +316,15 @@ def _input_placeholder(live: svc.Live, generating: bool) -> str:
 
 
 def _send(ctx: Ctx, live: svc.Live, text: str) -> None:
-    """Commit the trainee's words, then rerun with the input disabled while the reply streams."""
+    """Commit the trainee's words."""
+    _submit(ctx, lambda practice: practice.send(live, text))
+
+
+def _submit(ctx: Ctx, commit: Callable[[svc.Practice], None]) -> None:
+    """Commit the trainee's turn (words or a button's typed acts), then rerun with the input disabled while the
+    reply streams."""
     try:
-        svc.Practice(ctx.store, ctx.scenarios).send(live, text)
+        commit(svc.Practice(ctx.store, ctx.scenarios))
     except svc.PracticeError as exc:
         st.error(str(exc))
         return
@@ -355,15 +340,13 @@ def _send(ctx: Ctx, live: svc.Live, text: str) -> None:
 
 def _stream_reply(ctx: Ctx, live: svc.Live) -> None:
     """Stream the counterparty's reply; on failure keep the trainee's turn pending and say what to do."""
-    from trainer.llm.chat import LLMUnavailable
-
     name = st.session_state.pop(VOICE_OVERRIDE, None) or _voice_name(ctx)
     try:
         with st.chat_message("assistant", avatar=ui.AVATARS["counterparty"]):
             st.caption(ui.escape_md(live.scenario.counterparty.name))
             thinking = st.empty()
             thinking.markdown(f"_{ui.escape_md(live.scenario.counterparty.name)} is thinking…_")
-            realizer = _realizer(ctx, name)
+            realizer = factories.realizer(ctx.effective_settings(), name)
             chunks = svc.Practice(ctx.store, ctx.scenarios).reply(live, realizer, realizer_name=name)
             st.write_stream(ui.escaped_stream(_clear_on_first(chunks, thinking)))
     except (svc.PracticeError, LLMUnavailable) as exc:
@@ -377,7 +360,7 @@ def _stream_reply(ctx: Ctx, live: svc.Live) -> None:
     st.rerun()
 
 
-def _clear_on_first(chunks: Any, placeholder: Any) -> Any:
+def _clear_on_first(chunks: Iterator[str], placeholder: DeltaGenerator) -> Iterator[str]:
     """Remove the 'thinking' line as soon as the first words arrive."""
     first = True
     for chunk in chunks:
@@ -387,7 +370,7 @@ def _clear_on_first(chunks: Any, placeholder: Any) -> Any:
         yield chunk
 
 
-def _pending_controls(live: svc.Live) -> None:
+def _pending_controls() -> None:
     """The trainee's message has no reply: explain and offer Retry or the quick voice."""
     error = st.session_state.get(VOICE_ERROR) or "The reply to your last message didn't arrive."
     st.error(error, icon=":material/error:")
@@ -438,7 +421,7 @@ def _side_panel(ctx: Ctx, live: svc.Live, generating: bool) -> None:
     with st.popover("Walk away", icon=":material/logout:", disabled=blocked, width="stretch"):
         st.markdown("Walk away and fall back on your alternative? The counterparty will hear it.")
         if st.button("Yes, walk away", type="primary"):
-            _send(ctx, live, svc.WALK_AWAY_TEXT)
+            _submit(ctx, lambda practice: practice.walk_away(live))
     if st.button("End and debrief", icon=":material/assignment:", type="primary", disabled=generating, width="stretch"):
         _end(ctx, live)
     with st.expander("Your brief"):
@@ -459,10 +442,10 @@ def _propose_popover(ctx: Ctx, live: svc.Live, blocked: bool) -> None:
                 f"{row.label} ({row.unit})", value=float(start), step=float(issue.step), key=f"prop-{row.issue_id}"
             )
         if st.button("Send proposal", type="primary"):
-            _send(ctx, live, svc.proposal_text(values, live.scenario))
+            _submit(ctx, lambda practice: practice.propose(live, values))
 
 
-def _hint_box(ctx: Ctx, live: svc.Live) -> None:
+def _hint_box() -> None:
     """Show the latest hint, if one was asked for."""
     hint = st.session_state.get(HINT)
     if hint:
@@ -471,8 +454,6 @@ def _hint_box(ctx: Ctx, live: svc.Live) -> None:
 
 def _live_hint(ctx: Ctx, live: svc.Live, on_request: bool = True) -> str | None:
     """The coach's nudge (a generic one if the coach is unavailable and the trainee asked)."""
-    from trainer.ui.debrief import knowledge_index
-
     try:
         index = knowledge_index(ctx) if on_request else None
         return svc.hint_for(live, index, on_request=on_request)
@@ -496,9 +477,9 @@ def _end(ctx: Ctx, live: svc.Live) -> None:
 
 def _go_debrief(ctx: Ctx, live: svc.Live) -> None:
     """Hand the session to the debrief page and leave the chat."""
-    st.session_state[DEBRIEF_ID] = str(live.session_id)
+    st.session_state[DEBRIEF_ID] = live.session_id
     _clear_chat()
-    ctx.go("debrief", session=str(live.session_id))
+    ctx.go("debrief", session=live.session_id)
 
 
 def _leave() -> None:

@@ -7,7 +7,6 @@ for the start page. Everything shown comes from `ctx.trainee_id`'s own sessions 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import streamlit as st
 
@@ -18,11 +17,10 @@ from trainer.storage.store import StoreError
 from trainer.ui import components as ui
 from trainer.ui.cohort_charts import trend_chart
 from trainer.ui.context import Ctx
+from trainer.ui.keys import BRIEFING, DEBRIEF_ID
 
 log = logging.getLogger(__name__)
 
-BRIEFING = "briefing_scenario_id"  # the practice page opens this scenario's brief
-DEBRIEF_ID = "debrief_session_id"  # the debrief page shows this session
 SHORT: dict[str, str] = {m.id: m.short for m in MISTAKES}
 OUTCOME = {"open": "in progress", "agreed": "deal", "walked_away": "walked away", "ended": "ended"}
 
@@ -160,8 +158,8 @@ def _scores_line(scores: dict[str, int]) -> str:
     return "  \n" + " · ".join(f"{SHORT.get(m, m)} {s}" for m, s in scores.items())
 
 
-def _open_debrief(ctx: Ctx, session_id: Any) -> None:
+def _open_debrief(ctx: Ctx, session_id: str) -> None:
     """Hand the session to the debrief page (which re-checks ownership)."""
     st.session_state[DEBRIEF_ID] = session_id
     if "debrief" in ctx.pages:
-        ctx.go("debrief", session=str(session_id))
+        ctx.go("debrief", session=session_id)

@@ -7,6 +7,8 @@ import time
 
 import streamlit as st
 
+from trainer.app import factories
+from trainer.llm.chat import LLMUnavailable
 from trainer.ui.components import escape_md
 from trainer.ui.context import Ctx, Prefs, effective_settings, overrides_problem
 
@@ -93,8 +95,6 @@ def _check_connection(ctx: Ctx) -> None:
     """Ask the configured model for a one-word reply and report the result and latency."""
     if not st.button("Check connection", icon=":material/power:"):
         return
-    from trainer.llm.chat import LLMUnavailable, get_chat_model
-
     settings = effective_settings(ctx.settings, ctx.prefs)
     if settings.llm_backend == "template":
         st.info("No model is configured: the quick voice needs no connection.")
@@ -102,9 +102,7 @@ def _check_connection(ctx: Ctx) -> None:
     started = time.monotonic()
     try:
         with st.spinner("Asking the model for a one-word reply (the embedded model may take a few seconds to load)…"):
-            model = get_chat_model(settings)
-            reply = model.invoke("Reply with the single word OK.")
-        words = str(getattr(reply, "content", reply)).strip()[:40]
+            words = factories.ping(settings)
         st.success(f"Connected in {time.monotonic() - started:.1f} s. The model replied: {escape_md(words)}")
     except LLMUnavailable as exc:
         st.error(f"{exc}")

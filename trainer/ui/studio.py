@@ -13,9 +13,11 @@ from typing import Any
 import streamlit as st
 
 from trainer.app import studio
+from trainer.app.session import Session
 from trainer.domain.mistakes import MISTAKE_TITLES
+from trainer.scenarios.library import Scenario
 from trainer.ui import components as ui
-from trainer.ui.context import Ctx
+from trainer.ui.context import Ctx, refresh_library
 from trainer.ui.instructor import require_instructor
 
 log = logging.getLogger(__name__)
@@ -23,7 +25,7 @@ log = logging.getLogger(__name__)
 TEXT = "studio_yaml"  # the editor's text
 SOURCE = "studio_source"
 DRAFT_NAME = "studio_draft_name"
-PLAY = "studio_play"  # dict: scenario, seed, state, lines, last (StepResult or None)
+PLAY = "studio_play"  # the test-play's Session (the same driver a trainee's session uses)
 PLAY_INPUT = "studio_play_input"
 TEMPLATE, CLONE, DRAFT = "New from template", "Clone a scenario", "Open a draft"
 
@@ -183,24 +185,13 @@ def _save(ctx: Ctx, result: studio.Validation) -> None:
 
 def _publish(ctx: Ctx) -> None:
     """Write the scenario where the library will pick it up, then refresh the library cache."""
-    paths = dict(getattr(ctx.library, "paths", {}) or {})
-    path, errors = studio.publish(ctx.settings, st.session_state[TEXT], paths)
+    path, errors = studio.publish(ctx.settings, st.session_state[TEXT], ctx.library.paths)
     if errors:
         for line in errors:
             st.error(ui.escape_md(line.removeprefix("editor: ")))
         return
-    _refresh_library()
+    refresh_library()
     st.success(f"Published to {path}. Trainees see it within a minute.")
-
-
-def _refresh_library() -> None:
-    """Drop this process's cached library so the new scenario shows up now (other replicas: within its TTL)."""
-    try:
-        from trainer.ui import context
-
-        context._library.clear()  # noqa: SLF001 - the app shell's cache; no public clear exists
-    except Exception:  # noqa: BLE001 - the TTL refreshes it anyway
-        log.debug("library cache not cleared", exc_info=True)
 
 
 # ---------------------------------------------------------------- test-play
@@ -212,19 +203,19 @@ def _test_play(result: studio.Validation) -> None:
     if not result.ok:
         st.caption("Fix the validation problems to test-play.")
         return
-    play = st.session_state.get(PLAY)
-    if play is None or play["scenario"] != result.scenario:
+    play: Session | None = st.session_state.get(PLAY)
+    if play is None or play.scenario != result.scenario:
         if st.button("Start test-play", key="studio_play_start"):
             _start_play(result.scenario)
             st.rerun()
         return
-    for speaker, text in play["lines"]:
-        ui.chat_line(speaker, text)
+    for line in play.lines:
+        ui.chat_line(line.speaker, line.text)
     with st.form("studio_play_form", clear_on_submit=True):
         said = st.text_input("You say", key=PLAY_INPUT)
         sent = st.form_submit_button("Send")
     if sent and said.strip():
-        _play_turn(play, said.strip())
+        studio.play_step(play, said.strip())
         st.rerun()
     _hidden_state(play)
     st.button(
@@ -232,31 +223,20 @@ def _test_play(result: studio.Validation) -> None:
     )
 
 
-def _start_play(scenario: Any) -> None:
+def _start_play(scenario: Scenario) -> None:
     """Open a fresh test-play (seed 0: reproducible for the author)."""
-    state, move, text = studio.play_open(scenario)
-    st.session_state[PLAY] = {"scenario": scenario, "seed": 0, "state": state, "move": move,
-                              "analysis": None, "lines": [("counterparty", text)]}  # fmt: skip
+    st.session_state[PLAY] = studio.play_open(scenario)
 
 
-def _play_turn(play: dict[str, Any], text: str) -> None:
-    """One engine step plus the quick voice."""
-    step, reply = studio.play_step(play["scenario"], play["seed"], play["state"], text, play["lines"])
-    play["lines"] += [("trainee", text), ("counterparty", reply)]
-    play.update(state=step.state, move=step.move, analysis=step.analysis)
-
-
-def _hidden_state(play: dict[str, Any]) -> None:
+def _hidden_state(play: Session) -> None:
     """What the trainee never sees: the deal state, the chosen move and how the last line was read."""
     with st.expander("Hidden state (instructor only)", expanded=True):
-        st.json(_dump(play["state"]), expanded=1)
-        st.caption("Counterparty's move")
-        st.json(_dump(play["move"]), expanded=1)
-        if play.get("analysis") is not None:
+        if play.state is not None:
+            st.json(play.state.model_dump(mode="json"), expanded=1)
+        move = play.lines[-1].move if play.lines else None
+        if move is not None:
+            st.caption("Counterparty's move")
+            st.json(move.model_dump(mode="json"), expanded=1)
+        if play.last_step is not None:
             st.caption("How your last line was read")
-            st.json(_dump(play["analysis"]), expanded=1)
-
-
-def _dump(value: Any) -> Any:
-    """Pydantic models as JSON-ready dicts for st.json."""
-    return value.model_dump(mode="json") if hasattr(value, "model_dump") else value
+            st.json(play.last_step.analysis.model_dump(mode="json"), expanded=1)

@@ -1,10 +1,16 @@
-"""Alembic environment: uses the connection Store hands over, or LEVERAGE_DB_URL for the developer CLI."""
+"""Alembic environment: uses the connection the store hands over, or LEVERAGE_DB_URL for the developer CLI.
+
+Depends only on the schema (`tables.py`) and the engine factory (`connection.py`), never on the store, which
+sits above the migrations.
+"""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import Connection
 
+from trainer.config import get_settings
+from trainer.storage.connection import build_engine
 from trainer.storage.tables import Base
 
 target_metadata = Base.metadata
@@ -24,9 +30,6 @@ def run_on(connection: Connection) -> None:
 
 def run_from_url() -> None:
     """Developer path (`alembic -c trainer/storage/migrations/alembic.ini ...`): open our own engine."""
-    from trainer.config import get_settings
-    from trainer.storage.store import build_engine
-
     engine = build_engine(get_settings().db_url)
     with engine.connect() as connection:
         run_on(connection)

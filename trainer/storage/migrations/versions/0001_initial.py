@@ -19,7 +19,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Create the tables issue 2 asks for."""
+    """Create the core tables: cohorts, trainees, sessions, turns, evaluations and per-mistake scores."""
     op.create_table(
         "cohorts",
         sa.Column("id", sa.Integer(), nullable=False),

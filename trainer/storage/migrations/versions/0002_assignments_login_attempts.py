@@ -19,7 +19,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Create the tables issue 8 adds."""
+    """Create the instructor tables: cohort assignments and sign-in attempts."""
     op.create_table(
         "assignments",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -45,7 +45,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop the issue-8 tables."""
+    """Drop the instructor tables (sessions and cohorts stay)."""
     op.drop_index("ix_login_attempts_client_key_created_at", table_name="login_attempts")
     op.drop_table("login_attempts")
     op.drop_table("assignments")
