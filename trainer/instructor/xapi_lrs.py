@@ -2,8 +2,8 @@
 
 - Every request carries `X-Experience-API-Version: 1.0.3` and HTTP Basic credentials from
   LEVERAGE_XAPI_USERNAME / LEVERAGE_XAPI_PASSWORD (read through trainer.config.Settings only).
-- Statements go out in batches (POST /statements). A batch the LRS refuses as a whole with 400 or 409 is
-  re-sent one statement at a time (PUT /statements?statementId=...), so one bad or conflicting statement
+- Statements go out in batches (POST /statements). A batch the LRS refuses as a whole (400, 409, 413, 422)
+  is re-sent one statement at a time (PUT /statements?statementId=...), so one bad or conflicting statement
   does not hold back the others.
 - Connection errors, time-outs, 408, 425, 429 and 5xx are retried a bounded number of times with jittered
   exponential back-off (Retry-After is honoured up to the cap). When the LRS stays unreachable, or refuses
@@ -50,6 +50,9 @@ XAPI_VERSION = "1.0.3"
 OUTBOX_NAME = "xapi-outbox.jsonl"
 TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 ACKNOWLEDGED = frozenset({200, 204})
+# A batch refused for its content (400, or 422 as FastAPI-based stores such as Ralph say it), for a conflict
+# (409) or for its size (413) is re-sent one statement at a time.
+SPLIT_STATUSES = frozenset({400, 409, 413, 422})
 _LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 
@@ -227,7 +230,7 @@ class LrsClient:
                 answer = self.request("POST", self.config.statements_url, batch)
                 if answer.status in ACKNOWLEDGED:
                     report.sent.extend(s["id"] for s in batch)
-                elif answer.status in (400, 409):
+                elif answer.status in SPLIT_STATUSES:
                     self._one_by_one(batch, report)
                 else:
                     self._refused(answer, report)
