@@ -357,5 +357,5 @@ def deliver(statements: list[dict[str, Any]], client: LrsClient, outbox: Outbox)
         report.from_outbox = earlier
         outbox.save([pending[sid] for sid in report.kept])
     for line in report.errors:
-        log.warning("LRS: %s", line)
+        log.info("LRS: %s", line)  # callers print report.errors; the CLI would show it twice
     return report
