@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from trainer.resources import REPO_ROOT
@@ -15,6 +16,7 @@ __all__ = ["REPO_ROOT"]  # re-exported: callers that read settings often need th
 
 ENV_PREFIX = "LEVERAGE_"
 DB_FILENAME = "leverage.db"
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 
 class ConfigError(ValueError):
@@ -56,6 +58,12 @@ class Settings(BaseSettings):
     # How the optional LLM judge combines with the rules, per mistake ("power_vs_leverage=confirm,..."); unset means
     # rules only, which is what `trainer eval evaluator --llm` measured for the embedded model.
     judge_combine: str = ""
+    # The LMS record (xAPI 1.0.3, docs/lms.md): trainees are accounts on xapi_homepage; statements go to the
+    # learning record store at xapi_endpoint only when it is set. The credentials are never printed or logged.
+    xapi_homepage: str = "https://leverage.invalid"
+    xapi_endpoint: str | None = Field(default=None, repr=False)
+    xapi_username: SecretStr | None = Field(default=None, repr=False)
+    xapi_password: SecretStr | None = Field(default=None, repr=False)
 
     @field_validator("llm_backend", mode="before")
     @classmethod
@@ -71,6 +79,22 @@ class Settings(BaseSettings):
             raise ValueError(f"must start with http:// or https:// (got {value!r})")
         return value
 
+    @field_validator("xapi_homepage", "xapi_endpoint")
+    @classmethod
+    def _check_xapi_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """An absolute http(s) URL without credentials, query or fragment; plain http only on loopback."""
+        if value is None:
+            return None
+        url = urlsplit(value.strip())
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError("must be an absolute http:// or https:// URL")
+        if url.username is not None or url.password is not None or url.query or url.fragment:
+            raise ValueError("must not carry credentials, a query or a fragment (use LEVERAGE_XAPI_USERNAME/PASSWORD)")
+        if info.field_name == "xapi_endpoint" and url.scheme == "http" and url.hostname not in _LOOPBACK:
+            raise ValueError("must use https:// (plain http:// sends the credentials in clear; only loopback may)")
+        path = url.path.rstrip("/")  # the endpoint gets one trailing slash, the home page none
+        return urlunsplit((url.scheme, url.netloc, path + ("/" if info.field_name == "xapi_endpoint" else ""), "", ""))
+
     @model_validator(mode="after")
     def _derive_defaults(self) -> Settings:
         """The database lives in the data directory unless a URL says otherwise."""
@@ -79,12 +103,19 @@ class Settings(BaseSettings):
             self.db_url = f"sqlite:///{self.data_dir / DB_FILENAME}"
         if self.llm_backend == "openai" and not self.llm_model:
             raise ValueError(f"{ENV_PREFIX}LLM_MODEL is required when {ENV_PREFIX}LLM_BACKEND=openai")
+        if self.xapi_endpoint and not (self.xapi_username and self.xapi_password):
+            names = f"{ENV_PREFIX}XAPI_USERNAME and {ENV_PREFIX}XAPI_PASSWORD"
+            raise ValueError(f"{names} are required when {ENV_PREFIX}XAPI_ENDPOINT is set")
         return self
 
     @property
     def models_dir(self) -> Path:
         """Where joined model weights are kept."""
         return self.data_dir / "models"
+
+
+# Values that error messages never repeat: secrets, and the LRS endpoint (it may carry credentials by mistake).
+_NEVER_ECHOED = {"OPENAI_API_KEY", *(f"{ENV_PREFIX}XAPI_{n}" for n in ("ENDPOINT", "USERNAME", "PASSWORD"))}
 
 
 def env_name(field: str) -> str:
@@ -101,7 +132,7 @@ def _describe_error(err: dict) -> str:
     if not loc:
         return message
     name = env_name(loc[0])
-    shown = "" if name == "OPENAI_API_KEY" or "input" not in err else f" (got {err['input']!r})"
+    shown = "" if name in _NEVER_ECHOED or "input" not in err else f" (got {err['input']!r})"
     if "got " in message:
         shown = ""
     return f"{name}: {message}{shown}"

@@ -105,3 +105,24 @@ def export_csv_cmd(code: str, output: Path | None = typer.Option(None, "--output
         typer.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+@instructor_app.command("export-xapi")
+def export_xapi_cmd(
+    code: str,
+    out: Path | None = typer.Option(None, "--out", "-o", help="File to write (default: stdout)."),
+    fmt: str | None = typer.Option(None, "--format", help="json (an array) or jsonl; default from --out's suffix."),
+    names: bool = typer.Option(False, "--names", help="Include trainees' display names in the statements."),
+    send: bool = typer.Option(True, "--send/--no-send", help="Send to LEVERAGE_XAPI_ENDPOINT when it is set."),
+) -> None:
+    """Write the cohort's completed sessions as xAPI 1.0.3 statements; send them to the LRS if one is set."""
+    from trainer.config import get_settings
+    from trainer.instructor.xapi_export import run
+
+    if fmt not in (None, "json", "jsonl"):
+        raise typer.BadParameter("--format must be json or jsonl")
+    store = _store()
+    cohort = _cohort_or_exit(store, code)
+    code_ = run(store, cohort, get_settings(), out, fmt, names, send, echo=lambda line: typer.echo(line, err=True),
+                write_stdout=lambda text: typer.echo(text, nl=False))  # fmt: skip
+    raise typer.Exit(code_)
