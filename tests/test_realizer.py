@@ -12,9 +12,10 @@ from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
 from pydantic import Field
 
 from trainer.domain.acts import ActKind
+from trainer.domain.numbers import numbers_in
 from trainer.engine.policy import Move, MoveKind
 from trainer.engine.turn import Engine
-from trainer.voice.guardrails import missing_numbers, numbers_in
+from trainer.voice.guardrails import missing_numbers
 from trainer.voice.movecard import build_messages
 from trainer.voice.realizer import LLMRealizer, TemplateRealizer
 

@@ -165,7 +165,7 @@ def _cue(text: str) -> str | None:
     for m in lx.STAKEHOLDER_MENTION.finditer(norm):
         if _someone_else(norm, m.start()):
             return text[m.start() : m.end()]
-    m = lx.CHECK_CUE.search(norm) or lx.STAKEHOLDER_CUE.search(norm) or lx.CUE_CONCEPT.search(norm)
+    m = lx.CHECK_CUE.search(norm) or lx.STAKEHOLDER_CUE.search(norm) or lx.DECIDER_WITHOUT_TITLE.search(norm)
     if m is None:
         m = next((g for g in lx.ACTOR_GENERIC.finditer(norm) if not GENERIC_GROUP.match(g.group(0))
                   and _someone_else(norm, g.start())), None)

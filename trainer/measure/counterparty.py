@@ -17,10 +17,11 @@ import yaml
 
 from trainer.app.session import Session, run_script
 from trainer.config import REPO_ROOT
+from trainer.domain.numbers import numbers_in
 from trainer.engine.outcome import compute_outcome
 from trainer.engine.terms import format_value
 from trainer.scenarios.library import Scenario, load_library
-from trainer.voice.guardrails import line_problems, numbers_in
+from trainer.voice.guardrails import line_problems
 from trainer.voice.realizer import TemplateRealizer
 
 EVAL_DIR = REPO_ROOT / "evals" / "counterparty"
