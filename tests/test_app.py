@@ -217,6 +217,10 @@ def test_retry_this_scenario_opens_the_brief(tmp_settings: Settings, voice: dict
 class BrokenChatModel:
     """Stands in for a chat model whose endpoint is down."""
 
+    streams = True
+    supports_json_schema = False
+    is_small_local = False
+
     def stream(self, messages: Any, **kwargs: Any) -> Iterator[Any]:
         from trainer.llm.chat import LLMUnavailable
 
@@ -233,11 +237,11 @@ def _llm_backend(monkeypatch: pytest.MonkeyPatch, model: Any) -> None:
 
 
 def test_streamed_reply_from_a_fake_chat_model(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from chat_fakes import FakeChat
     from langchain_core.messages import AIMessage
 
     replies = iter([AIMessage(content="I hear you, but our position stands for now.")] * 5)
-    _llm_backend(monkeypatch, GenericFakeChatModel(messages=replies))
+    _llm_backend(monkeypatch, FakeChat(messages=replies))
     at = _start(_app(tmp_settings))
     _say(at, "What matters most to you in phase two?")
     assert "our position stands" in _texts(at)

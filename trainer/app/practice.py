@@ -344,9 +344,9 @@ def hint_for(live: Live, index: Any = None, on_request: bool = True) -> str | No
     analysis = live.last_analysis or _latest_analysis(live)
     if on_request:
         previous = _previous_counterparty_line(live.lines) or ""
-        hint = what_could_i_say(previous, live.scenario, index, analysis=analysis)
+        hint = what_could_i_say(previous, index, analysis=analysis)
     else:
-        hint = live_hint(analysis, live.scenario, index) if analysis is not None else None
+        hint = live_hint(analysis, index) if analysis is not None else None
     return _text_of(hint) or None
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from trainer.app.session import Session, run_script
+from trainer.app.session import Realizer, Session, run_script
 from trainer.config import REPO_ROOT
 from trainer.domain.numbers import numbers_in
 from trainer.engine.outcome import compute_outcome
@@ -182,7 +182,7 @@ def leaks(text: str, scenario: Scenario, session: Session) -> list[str]:
 
 
 def run_injection(
-    scenarios: dict[str, Scenario], voice: Any, limit: int | None = None, warm_up: bool = True
+    scenarios: dict[str, Scenario], voice: Realizer, limit: int | None = None, warm_up: bool = True
 ) -> dict[str, Any]:
     """Every attempt against every scenario (cold, and after a warm-up turn); count leaks.
 
@@ -219,7 +219,7 @@ def _voice_lines(scenario: Scenario) -> list[list[str]]:
 
 
 def run_voice(
-    scenarios: dict[str, Scenario], voice: Any, turns: int, budget_s: float | None = None
+    scenarios: dict[str, Scenario], voice: Realizer, turns: int, budget_s: float | None = None
 ) -> dict[str, Any]:
     """Voice N counterparty turns with the LLM; raw in-character rate, rate after guardrails, fallback rate."""
     raw_ok = final_ok = fallbacks = repaired = n = 0
@@ -313,7 +313,7 @@ def latency_script(scenario: Scenario) -> list[str]:
     return [*base[:2], *probes, *base[2:5], *extra]
 
 
-def run_latency(scenario: Scenario, voice: Any) -> dict[str, Any]:
+def run_latency(scenario: Scenario, voice: Realizer) -> dict[str, Any]:
     """Time to first streamed text and total time per turn over a 10-turn session."""
     session = Session(scenario, voice, seed=0)
     for _ in session.open():  # the opening loads the model and fills the cache; not counted
@@ -351,7 +351,7 @@ def run_all(
     realizer: str = "template",
     voice_turns: int = 0,
     latency: bool = False,
-    llm_voice: Any = None,
+    llm_voice: Realizer | None = None,
     scenarios: dict[str, Scenario] | None = None,
 ) -> dict[str, Any]:
     """Everything `trainer eval counterparty` reports; `passed` is the issue's bar."""
