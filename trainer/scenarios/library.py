@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from trainer.config import REPO_ROOT
+from trainer.config import REPO_ROOT, path_settings
 from trainer.domain.mistakes import MistakeId
 from trainer.domain.numbers import number_variants, number_words
 
@@ -784,24 +784,13 @@ def repo_scenarios_dir() -> Path:
     return REPO_ROOT / "scenarios"
 
 
-def _data_dir() -> Path | None:
-    """The configured data dir, if config is available (instructor drafts live in <data_dir>/scenarios)."""
-    try:
-        from trainer.config import get_settings
-
-        return Path(get_settings().data_dir)
-    except Exception:  # config missing or misconfigured: drafts are optional
-        env = os.environ.get("LEVERAGE_DATA_DIR")
-        return Path(env) if env else None
-
-
 def default_dirs() -> list[Path]:
     """LEVERAGE_SCENARIOS_DIR (os.pathsep-separated) or the repo's scenarios/, plus <data_dir>/scenarios."""
-    env = os.environ.get("LEVERAGE_SCENARIOS_DIR")
-    dirs = [Path(d) for d in env.split(os.pathsep) if d] if env else [repo_scenarios_dir()]
-    data = _data_dir()
-    if data is not None and (data / "scenarios").is_dir():
-        dirs.append(data / "scenarios")
+    paths = path_settings()
+    own = [Path(d) for d in paths.scenarios_dir.split(os.pathsep) if d]
+    dirs = own or [repo_scenarios_dir()]
+    if (paths.data_dir / "scenarios").is_dir():
+        dirs.append(paths.data_dir / "scenarios")
     return dirs
 
 
