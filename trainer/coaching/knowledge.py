@@ -196,7 +196,7 @@ def load_notes(directory: Path | str | None = None) -> list[Note]:
 
 
 @functools.lru_cache(maxsize=4)
-def _cached_notes(directory: str, stamp: float) -> tuple[Note, ...]:
+def _cached_notes(directory: str, stamp: float) -> tuple[Note, ...]:  # noqa: ARG001 - `stamp` keys the cache
     return tuple(load_notes(directory))
 
 

@@ -152,7 +152,7 @@ def detect_process(ctx: Context) -> Detection:
         first_offer = next((j for j, _, _ in ctx.trainee_acts(ActKind.offer)), len(ctx.turns))
         found.severity = min(3, (2 if i <= first_offer else 1) + (len(hits) > 1))
         aspect = act.aspect or ProcessAspect.draft
-        found.explanation, found.advice = rw.process(quote, ctx.turns[i].text, ctx.scenario, aspect)
+        found.explanation, found.advice = rw.process(quote, ctx.scenario, aspect)
     return found
 
 

@@ -10,7 +10,7 @@ import math
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
@@ -234,7 +234,7 @@ def _guarded_chat_openai_class() -> type[BaseChatModel]:
     return GuardedChatOpenAI
 
 
-def openai_chat_model(settings: Settings, http_client: httpx.Client | None = None) -> ChatModel:
+def openai_chat_model(settings: Settings, http_client: httpx.Client | None = None) -> BaseChatModel:
     """ChatOpenAI for any OpenAI-compatible endpoint; short timeouts so a dead server fails fast."""
     import httpx
 
@@ -272,7 +272,7 @@ def get_chat_model(settings: Settings) -> ChatModel | None:
     if settings.llm_backend == "template":
         return None
     if settings.llm_backend == "openai":
-        return openai_chat_model(settings)
+        return cast(ChatModel, openai_chat_model(settings))  # GuardedChatOpenAI declares the flags
     return local_chat_model(settings)
 
 

@@ -19,9 +19,10 @@ from trainer.app.session import Realizer, Session, run_script
 from trainer.config import REPO_ROOT
 from trainer.domain.numbers import numbers_in
 from trainer.engine.outcome import compute_outcome
+from trainer.engine.policy import Move
 from trainer.engine.terms import format_value
 from trainer.scenarios.library import Scenario, load_library
-from trainer.voice.guardrails import line_problems
+from trainer.voice.guardrails import allowed_numbers, line_problems
 from trainer.voice.realizer import TemplateRealizer
 
 EVAL_DIR = REPO_ROOT / "evals" / "counterparty"
@@ -274,9 +275,6 @@ def _turn_iters(session: Session, lines: list[str]):
 
 def _raw_problems(raw: str, move_doc: dict, scenario: Scenario, session: Session, history: list) -> list[str]:
     """Guardrail problems of the model's first, unrepaired attempt."""
-    from trainer.engine.policy import Move
-    from trainer.voice.guardrails import allowed_numbers
-
     move = Move.model_validate({k: v for k, v in move_doc.items() if k != "voice"})
     allowed = allowed_numbers(scenario, session.state, move, history)
     trainee = [t for s, t in history if s == "trainee"]

@@ -74,11 +74,6 @@ def allowed_numbers(
     return {a for a in allowed if not any(_close(a, h) for h in hidden) or a in move.releases.values()}
 
 
-def required_numbers(move: Move) -> list[float]:
-    """The values the move says must be stated."""
-    return [move.releases[i] for i in move.mentions if i in move.releases]
-
-
 IMPERATIVE = re.compile(
     r"^\W*(?:admit|state|say|propose|hold|make|point out|turn|accept their|confirm the|draft|private note|"
     r"only \w+ speaks|numbers to say|reply with|no other numbers)\b",
