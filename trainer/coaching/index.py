@@ -8,7 +8,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from pydantic import BaseModel
@@ -23,6 +23,12 @@ from trainer.coaching.knowledge import (
     split_front_matter,
 )
 from trainer.config import PathSettings, path_settings
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+    from trainer.coaching.embeddings import MiniLMEmbedding
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +80,7 @@ def tag_key(tag: str) -> str:
     return "tag_" + re.sub(r"[^a-z0-9_]", "_", tag.lower())
 
 
-def _client(settings: PathSettings) -> tuple[Any, str]:
+def _client(settings: PathSettings) -> tuple[ClientAPI, str]:
     """An HttpClient when a server URL is configured, else a PersistentClient in `<data_dir>/chroma`."""
     import chromadb  # heavy (~2 s): imported when the index is first opened, not with the coach
     from chromadb.config import Settings as ChromaSettings
@@ -111,14 +117,14 @@ class KnowledgeIndex:
         self.notes_dir = Path(notes_dir) if notes_dir is not None else default_notes_dir()
         self.budget = budget
         self.collection_name = collection
-        self._collection: Any = None
+        self._collection: Collection | None = None
         self._location = ""
-        self._ef: Any = None
+        self._ef: MiniLMEmbedding | None = None
 
     # --- plumbing ---------------------------------------------------------------------------------------
 
     @property
-    def collection(self) -> Any:
+    def collection(self) -> Collection:
         """The Chroma collection, opened on first use (IndexUnavailable if Chroma can't be reached)."""
         if self._collection is None:
             # imports chromadb (~2 s): only when the index is first opened, not with the coach
