@@ -61,6 +61,10 @@ class FakeVoice:
 class BrokenChatModel:
     """A chat model whose endpoint is down: streaming raises LLMUnavailable before any token."""
 
+    streams = True
+    supports_json_schema = False
+    is_small_local = False
+
     def stream(self, messages: Any, **kwargs: Any) -> Iterator[Any]:
         raise LLMUnavailable(UNREACHABLE)
         yield  # pragma: no cover

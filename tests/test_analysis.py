@@ -6,7 +6,8 @@ import pytest
 from evaluator_fixtures import sample_scenario
 
 from trainer.domain.acts import ActKind, ProcessAspect
-from trainer.reader.analysis import analyse_turn, find_amounts, split_sentences
+from trainer.domain.numbers import find_amounts
+from trainer.reader.analysis import analyse_turn, split_sentences
 
 
 def kinds(text: str, **kw) -> set[ActKind]:

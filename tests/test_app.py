@@ -190,11 +190,11 @@ def test_retry_this_scenario_opens_the_brief(tmp_settings: Settings, app_voices:
 
 
 def test_streamed_reply_from_a_fake_chat_model(tmp_settings: Settings, llm_backend: Callable) -> None:
-    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from chat_fakes import FakeChat
     from langchain_core.messages import AIMessage
 
     replies = iter([AIMessage(content="I hear you, but our position stands for now.")] * 5)
-    llm_backend(GenericFakeChatModel(messages=replies))
+    llm_backend(FakeChat(messages=replies))
     at = _start(_app(tmp_settings))
     _say(at, "What matters most to you in phase two?")
     assert "our position stands" in _texts(at)

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from chat_fakes import FakeListChat
 
 from trainer.coaching import coach
 from trainer.coaching.index import KnowledgeIndex
@@ -44,7 +44,7 @@ class BrokenIndex:
         raise ConnectionError("chroma is down")
 
 
-class RaisingModel(FakeListChatModel):
+class RaisingModel(FakeListChat):
     def _call(self, *args, **kwargs):
         raise TimeoutError("model too slow")
 
@@ -136,7 +136,7 @@ def test_clean_report_has_no_points():
 
 def test_embedded_model_only_polishes():
     polished = "You told them your board date, so they could simply wait you out. Keep dates private next time."
-    model = FakeListChatModel(responses=[polished] * 3)
+    model = FakeListChat(responses=[polished] * 3)
     d = coach.debrief(detected_report(), model=model, grounded=False, library={})
     assert d.mode == "polished"
     assert d.points[0].what_happened == polished
@@ -146,12 +146,23 @@ def test_embedded_model_only_polishes():
 def test_strong_model_cites_only_retrieved_notes(small_index):
     reply = ("Naming your board date let them wait you out [keep-your-deadline]. Pace the talks by the open "
              "issues instead [pace-by-substance] [made-up-note].")
-    model = FakeListChatModel(responses=[reply] * 3)
+    model = FakeListChat(responses=[reply] * 3)
     d = coach.debrief(detected_report(), model=model, grounded=True, index=small_index, library={})
     point = d.points[0]
     assert d.mode == "grounded"
     assert "[made-up-note]" not in point.why_it_matters and "[keep-your-deadline]" in point.why_it_matters
     assert [c.note_id for c in point.citations] == ["keep-your-deadline", "pace-by-substance"]
+
+
+def test_the_small_local_flag_chooses_polishing_over_grounded_writing(small_index):
+    class Embedded(FakeListChat):
+        is_small_local = True
+
+    reply = "Naming your board date let them wait you out [keep-your-deadline]."
+    small = coach.debrief(detected_report(), model=Embedded(responses=[reply] * 3), index=small_index, library={})
+    strong = coach.debrief(detected_report(), model=FakeListChat(responses=[reply] * 3), index=small_index,
+                           library={})
+    assert (small.mode, strong.mode) == ("polished", "grounded")
 
 
 def test_failing_model_falls_back_to_templates():
@@ -162,7 +173,7 @@ def test_failing_model_falls_back_to_templates():
 
 def test_live_hint_for_a_turn_that_reveals_urgency(small_index):
     hint = coach.live_hint(analysis("We need this signed by Friday, our board meets Monday.",
-                                    ActKind.disclose_urgency), None, small_index)
+                                    ActKind.disclose_urgency), small_index)
     assert hint is not None and hint.mistake == "urgency_signal"
     assert "\n" not in hint.text and hint.citation.title in hint.text
     assert "urgency_signal" in {n.id: n for n in shipped_notes()}[hint.citation.note_id].tags

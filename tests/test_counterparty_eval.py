@@ -64,12 +64,12 @@ def test_leak_detector_catches_planted_secrets(library) -> None:
 
 
 def _fake_voice(replies: list[str]):
-    from langchain_core.language_models import GenericFakeChatModel
+    from chat_fakes import FakeChat
     from langchain_core.messages import AIMessage
 
     from trainer.voice.realizer import LLMRealizer
 
-    model = GenericFakeChatModel(messages=iter([AIMessage(r) for r in replies]))
+    model = FakeChat(messages=iter([AIMessage(r) for r in replies]))
     return LLMRealizer(model, counter=lambda text: max(1, len(text) // 4))
 
 

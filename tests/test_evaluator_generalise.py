@@ -14,6 +14,7 @@ from trainer.domain.transcripts import MAX_BYTES, MAX_TURNS
 from trainer.evaluation.evaluator import Turn, _cue, evaluate
 from trainer.reader import lexicon as lx
 from trainer.reader.analysis import analyse_turn
+from trainer.reader.regex_tools import AnyOf, Folded, fold
 
 
 def conv(*lines: str) -> list[Turn]:
@@ -152,10 +153,10 @@ def test_proposing_our_own_sequence_is_not_surrender() -> None:
 # --- folded patterns --------------------------------------------------------------------------------------------
 def test_folded_pattern_matches_like_ignorecase_and_keeps_offsets() -> None:
     text = "Our CFO and the Investment Committee meet İstanbul-side on FRIDAY."
-    folded = lx.Folded(r"\bcfo\b|\binvestment committee\b|\bfriday\b")
+    folded = Folded(r"\bcfo\b|\binvestment committee\b|\bfriday\b")
     plain = re.compile(r"\bcfo\b|\binvestment committee\b|\bfriday\b", re.IGNORECASE)
     assert [m.span() for m in folded.finditer(text)] == [m.span() for m in plain.finditer(text)]
-    assert len(lx.fold(text)) == len(text)
+    assert len(fold(text)) == len(text)
 
 
 # --- size -------------------------------------------------------------------------------------------------------
@@ -239,8 +240,8 @@ SAMPLES = [
 def test_every_lexicon_pattern_matches_like_its_ignorecase_original() -> None:
     """The folded, gated patterns find exactly what the plain case-insensitive patterns find."""
     for name, value in vars(lx).items():
-        if not isinstance(value, lx.Folded):
-            continue
-        plain = re.compile(value.pattern, re.IGNORECASE)
-        for text in SAMPLES:
-            assert [m.span() for m in value.finditer(text)] == [m.span() for m in plain.finditer(text)], name
+        patterns = value.patterns if isinstance(value, AnyOf) else (value,) if isinstance(value, Folded) else ()
+        for pattern in patterns:
+            plain = re.compile(pattern.pattern, re.IGNORECASE)
+            for text in SAMPLES:
+                assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)], name

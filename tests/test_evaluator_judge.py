@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from chat_fakes import FakeListChat
+from pydantic import Field
 
 from trainer.domain.mistakes import MISTAKE_TITLES
 from trainer.domain.report import Evidence
@@ -50,7 +51,7 @@ def test_combine_modes() -> None:
 
 
 def test_judge_reviews_through_a_chat_model() -> None:
-    model = FakeListChatModel(responses=[answer(urgency_signal=[1], weak_alternative=[3])])
+    model = FakeListChat(responses=[answer(urgency_signal=[1], weak_alternative=[3])])
     judge = LLMJudge(model, modes={m: "union" for m in MISTAKE_TITLES})
     report = evaluate(TURNS, judge=judge)
     by_id = {m.id: m for m in report.mistakes}
@@ -58,8 +59,32 @@ def test_judge_reviews_through_a_chat_model() -> None:
     assert by_id["weak_alternative"].detected and by_id["weak_alternative"].evidence[0].turn == 3
 
 
+class Recording(FakeListChat):
+    """Remembers the options of every call."""
+
+    options: list[dict] = Field(default_factory=list)
+
+    def _call(self, messages, stop=None, run_manager=None, **kwargs):
+        self.options.append(kwargs)
+        return super()._call(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+
+class NoSchema(Recording):
+    supports_json_schema = False
+
+
+@pytest.mark.parametrize("kind", [Recording, NoSchema])
+def test_judge_asks_for_the_schema_only_from_a_model_that_supports_it(kind: type[Recording]) -> None:
+    model = kind(responses=[answer(urgency_signal=[1])])
+    verdicts = LLMJudge(model).verdicts(TURNS)
+    assert verdicts["urgency_signal"].present and verdicts["urgency_signal"].turns == [1]
+    (options,) = model.options
+    assert options["temperature"] == 0.0
+    assert ("response_format" in options) is model.supports_json_schema
+
+
 def test_default_modes_keep_the_rules() -> None:
-    model = FakeListChatModel(responses=[answer()])
+    model = FakeListChat(responses=[answer()])
     rules_only = evaluate(TURNS)
     with_judge = evaluate(TURNS, judge=LLMJudge(model))
     assert rules_only == with_judge

@@ -15,6 +15,7 @@ from trainer.config import Settings, get_settings
 from trainer.llm import chat as llm
 from trainer.llm.chat import LLMUnavailable, LocalChatModel, get_chat_model, to_llama_messages, token_counter
 from trainer.llm.local import LoadedLlama
+from trainer.llm.protocol import ChatModel
 
 
 class FakeLlama:
@@ -142,6 +143,15 @@ def test_openai_backend_is_configured_from_env(tmp_settings: Settings, monkeypat
     assert (model.openai_api_base, model.model_name, model.max_retries) == ("http://llm.test:8080/v1", "qwen2.5", 1)
     assert model.openai_api_key.get_secret_value() == "sk-secret-xyz"
     assert "sk-secret-xyz" not in repr(model)
+
+
+def test_both_real_models_are_chat_models_with_their_capabilities(
+    tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    local, remote = local_model(), get_chat_model(openai_settings(monkeypatch))
+    assert isinstance(local, ChatModel) and isinstance(remote, ChatModel)
+    assert (local.streams, local.supports_json_schema, local.is_small_local) == (True, True, True)
+    assert (remote.streams, remote.supports_json_schema, remote.is_small_local) == (True, True, False)
 
 
 def test_openai_without_key_or_url_is_unavailable(tmp_settings: Settings) -> None:

@@ -32,7 +32,7 @@ def _play(*turns, seed: int = 0):
 
 def test_opens_at_its_opening_and_proposes_process() -> None:
     sc = scenario()
-    move = open_move(DealState(scenario_id=sc.id), sc)
+    move = open_move(sc)
     assert move.kind == MoveKind.open
     assert move.releases == {i.id: i.counterparty_opening for i in sc.issues}
     assert move.trap_id == "our_draft"
@@ -164,7 +164,7 @@ def test_decide_is_deterministic_given_the_seed() -> None:
     eng = _engine(3)
     state, _ = eng.open()
     after = eng.step_analysis(state, turns[0]).state
-    assert decide(after, turns[0], sc, random.Random(1)) == decide(after, turns[0], sc, random.Random(1))
+    assert decide(after, sc, random.Random(1)) == decide(after, sc, random.Random(1))
 
 
 def test_randomness_is_bounded() -> None:

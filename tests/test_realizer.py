@@ -6,22 +6,23 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from chat_fakes import FakeChat
 from counterparty_fixtures import HIDDEN_NUMBERS, act, analysis, offer, scenario
-from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
 from pydantic import Field
 
 from trainer.domain.acts import ActKind
+from trainer.domain.numbers import numbers_in
 from trainer.engine.policy import Move, MoveKind
 from trainer.engine.turn import Engine
-from trainer.voice.guardrails import missing_numbers, numbers_in
+from trainer.voice.guardrails import missing_numbers
 from trainer.voice.movecard import build_messages
 from trainer.voice.realizer import LLMRealizer, TemplateRealizer
 
 K = ActKind
 
 
-class Recording(GenericFakeChatModel):
+class Recording(FakeChat):
     """A fake chat model that remembers every prompt it was given."""
 
     seen: list[list[BaseMessage]] = Field(default_factory=list)
@@ -31,7 +32,7 @@ class Recording(GenericFakeChatModel):
         yield from super()._stream(messages, stop=stop, run_manager=run_manager, **kwargs)
 
 
-class Broken(GenericFakeChatModel):
+class Broken(FakeChat):
     """A chat model that fails mid-turn."""
 
     def _stream(self, messages, stop=None, run_manager=None, **kwargs: Any) -> Iterator:
@@ -127,6 +128,20 @@ def test_good_reply_streams_in_pieces() -> None:
     assert len(chunks) > 1 and "".join(chunks) == reply
     assert voice.last_meta["realizer"] == "llm" and not voice.last_meta["fallback"]
     assert voice.last_meta["final_problems"] == []
+
+
+def test_a_model_that_cannot_stream_answers_in_one_piece_through_the_guard() -> None:
+    class Whole(FakeChat):
+        streams = False
+
+        def _stream(self, *args: Any, **kwargs: Any) -> Iterator:
+            raise AssertionError("a model that cannot stream is never asked to")
+
+    sc, _, state, move = _opened()
+    reply = "Thanks for coming in. We start at 0% on price, 120 days, and 40% volume. We draft."
+    voice = LLMRealizer(Whole(messages=iter([AIMessage(reply)])), counter=_count)
+    assert "".join(voice.stream(move, state, sc, [])) == reply
+    assert voice.last_meta["realizer"] == "llm" and voice.last_meta["final_problems"] == []
 
 
 def test_first_words_stream_before_the_first_clause_ends() -> None:
@@ -297,7 +312,7 @@ def test_embedded_model_voices_a_move_within_the_guardrails() -> None:
 def test_endpoint_down_before_any_text_is_raised_for_the_caller_to_retry() -> None:
     from trainer.llm.chat import LLMUnavailable
 
-    class Down(GenericFakeChatModel):
+    class Down(FakeChat):
         def _stream(self, messages, stop=None, run_manager=None, **kwargs: Any) -> Iterator:
             raise LLMUnavailable("Cannot reach the LLM endpoint at http://127.0.0.1:9/v1.")
             yield  # pragma: no cover

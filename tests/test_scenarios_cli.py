@@ -11,7 +11,8 @@ import typer
 from typer.testing import CliRunner
 
 from trainer.commands.scenarios import register
-from trainer.scenarios.library import load_scenario, number_variants, repo_scenarios_dir
+from trainer.domain.numbers import number_variants
+from trainer.scenarios.library import load_scenario, repo_scenarios_dir
 
 LIBRARY = repo_scenarios_dir()
 ROOT = LIBRARY.parent
@@ -122,7 +123,7 @@ def test_show_public_contains_no_hidden_fields(path: Path) -> None:
         assert secret not in out
     numbers = {str(v) for v in _json_numbers(data)}
     for it in s.issues:
-        assert not set(number_variants(it.counterparty_reservation, it.unit)) & numbers, it.id
+        assert not set(number_variants(it.counterparty_reservation)) & numbers, it.id
     yaml_out = runner.invoke(_app(), ["scenarios", "show", s.id, "--public"]).stdout
     assert "counterparty_reservation" not in yaml_out and "stakeholders" not in yaml_out
 

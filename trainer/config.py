@@ -1,7 +1,12 @@
-"""Settings from the environment: one typed place, so a bad value fails at start with the variable's name."""
+"""Settings from the environment: one typed place, so a bad value fails at start with the variable's name.
+
+Every `LEVERAGE_*` variable is read here and nowhere else: `get_settings()` for everything, `path_settings()`
+for the folders alone (scenarios, notes, data, the Chroma server) where an unrelated bad value must not stop reading.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Literal
@@ -17,6 +22,9 @@ __all__ = ["REPO_ROOT"]  # re-exported: callers that read settings often need th
 ENV_PREFIX = "LEVERAGE_"
 DB_FILENAME = "leverage.db"
 _LOOPBACK = ("localhost", "127.0.0.1", "::1")
+DATA_DIR = Path("./.leverage/")
+
+log = logging.getLogger(__name__)
 
 
 class ConfigError(ValueError):
@@ -31,8 +39,15 @@ def _default_threads() -> int:
         return os.cpu_count() or 1
 
 
-class Settings(BaseSettings):
-    """Everything configurable, read from `LEVERAGE_*` variables (plus `OPENAI_API_KEY`)."""
+def _http_url(value: str | None) -> str | None:
+    """Catch `localhost:8080` (no scheme) here rather than as an obscure connection error later."""
+    if value is not None and not value.startswith(("http://", "https://")):
+        raise ValueError(f"must start with http:// or https:// (got {value!r})")
+    return value
+
+
+class PathSettings(BaseSettings):
+    """Where things live: the data directory, the Chroma server, and folders that replace the shipped ones."""
 
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,
@@ -42,6 +57,26 @@ class Settings(BaseSettings):
         validate_default=True,
     )
 
+    data_dir: Path = DATA_DIR
+    chroma_url: str | None = None
+    # os.pathsep-separated folders that replace the shipped scenarios/ (instructor scenarios in data_dir are added)
+    scenarios_dir: str = ""
+    knowledge_dir: Path | None = None  # a notes folder that replaces the shipped knowledge/
+
+    @field_validator("data_dir")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _check_chroma_url(cls, value: str | None) -> str | None:
+        return _http_url(value)
+
+
+class Settings(PathSettings):
+    """Everything configurable, read from `LEVERAGE_*` variables (plus `OPENAI_API_KEY`)."""
+
     llm_backend: Literal["local", "openai", "template"] = "local"
     llm_base_url: str | None = None
     llm_model: str | None = None
@@ -50,9 +85,7 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=256, ge=1, le=8192)
     n_ctx: int = Field(default=4096, ge=256, le=32768)
     n_threads: int = Field(default_factory=_default_threads, ge=1, le=256)
-    data_dir: Path = Path("./.leverage/")
     db_url: str = ""
-    chroma_url: str | None = None
     model_path: Path | None = None
     instructor_passphrase_hash: str | None = Field(default=None, repr=False)
     # How the optional LLM judge combines with the rules, per mistake ("power_vs_leverage=confirm,..."); unset means
@@ -71,13 +104,10 @@ class Settings(BaseSettings):
         """Accept `LOCAL` or ` openai ` as people type them."""
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("llm_base_url", "chroma_url")
+    @field_validator("llm_base_url")
     @classmethod
     def _check_url(cls, value: str | None) -> str | None:
-        """Catch `localhost:8080` (no scheme) here rather than as an obscure connection error later."""
-        if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError(f"must start with http:// or https:// (got {value!r})")
-        return value
+        return _http_url(value)
 
     @field_validator("xapi_homepage", "xapi_endpoint")
     @classmethod
@@ -98,7 +128,6 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _derive_defaults(self) -> Settings:
         """The database lives in the data directory unless a URL says otherwise."""
-        self.data_dir = self.data_dir.expanduser()
         if not self.db_url:
             self.db_url = f"sqlite:///{self.data_dir / DB_FILENAME}"
         if self.llm_backend == "openai" and not self.llm_model:
@@ -144,3 +173,15 @@ def get_settings(**overrides: object) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         raise ConfigError("; ".join(_describe_error(e) for e in exc.errors())) from None
+
+
+def path_settings() -> PathSettings:
+    """The folders alone, read now. Unrelated variables are not read, so a bad model or database setting cannot hide
+    the scenarios or the notes; a path variable that is itself invalid falls back to its default here (with a
+    warning), while `get_settings()` still refuses it by name."""
+    try:
+        return PathSettings()
+    except ValidationError as exc:
+        bad = {str(e["loc"][0]) for e in exc.errors() if e.get("loc")}
+        log.warning("ignoring invalid settings: %s", "; ".join(_describe_error(e) for e in exc.errors()))
+        return PathSettings(**{name: PathSettings.model_fields[name].default for name in bad})

@@ -270,9 +270,9 @@ def hint_for(live: Live, index: KnowledgeIndex | None = None, on_request: bool =
     last = live.game.last_step
     analysis = last.analysis if last is not None else _latest_analysis(live.game)
     if on_request:
-        hint = coach.what_could_i_say(live.game.previous_line() or "", live.scenario, index, analysis=analysis)
+        hint = coach.what_could_i_say(live.game.previous_line() or "", index, analysis=analysis)
     else:
-        hint = coach.live_hint(analysis, live.scenario, index) if analysis is not None else None
+        hint = coach.live_hint(analysis, index) if analysis is not None else None
     return hint.text if hint is not None and hint.text else None
 
 

@@ -10,14 +10,19 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import re
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Literal
 
+from langchain_core.messages import HumanMessage
 from pydantic import BaseModel, Field
 
+from trainer.coaching.index import KnowledgeIndex
 from trainer.coaching.knowledge import MISTAKE_TAGS, Note, shipped_notes
 from trainer.domain.acts import ActKind, TurnAnalysis
 from trainer.domain.mistakes import HINT_ACTS, MISTAKE_TITLES, MISTAKES
 from trainer.domain.report import Citation, MistakeFinding, Report
+from trainer.llm.protocol import ChatModel
+from trainer.scenarios.library import AlternativeStrength, Library, Scenario, load_library
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +31,8 @@ LLM_TIMEOUT_S = 25.0
 
 NUDGES: dict[str, str] = {m.id: m.nudge for m in MISTAKES}
 QUERY_HINTS: dict[str, str] = {m.id: m.query for m in MISTAKES}
+# Where next-scenario suggestions come from: a loaded Library, or scenarios by id.
+ScenarioSource = Library | Mapping[str, Scenario]
 
 
 class Hint(BaseModel):
@@ -105,7 +112,7 @@ def _finding_query(finding: MistakeFinding) -> str:
     return f"{MISTAKE_TITLES.get(finding.id, finding.id)}. {QUERY_HINTS.get(finding.id, '')}. {quotes}"
 
 
-def _retrieved_citations(finding: MistakeFinding, index: Any) -> list[Citation]:
+def _retrieved_citations(finding: MistakeFinding, index: KnowledgeIndex) -> list[Citation]:
     """Citations from the index (filtered to the mistake), keeping the remedy note in the set."""
     hits = index.query(_finding_query(finding), k=MAX_CITATIONS, mistake=finding.id)
     citations = [Citation(note_id=h.note_id, title=h.title, source=h.source) for h in hits]
@@ -115,7 +122,7 @@ def _retrieved_citations(finding: MistakeFinding, index: Any) -> list[Citation]:
     return citations
 
 
-def _citations_for(finding: MistakeFinding, index: Any | None) -> list[Citation]:
+def _citations_for(finding: MistakeFinding, index: KnowledgeIndex | None) -> list[Citation]:
     """Retrieval when the index answers, tag fallback otherwise (never raises)."""
     if index is not None:
         try:
@@ -127,7 +134,7 @@ def _citations_for(finding: MistakeFinding, index: Any | None) -> list[Citation]
     return [cite(n) for n in notes_for_mistake(finding.id)]
 
 
-def attach_sources(report: Report, index: Any | None = None) -> Report:
+def attach_sources(report: Report, index: KnowledgeIndex | None = None) -> Report:
     """A copy of the report with 1-3 cited notes on each detected mistake.
 
     With `index=None` (or an index that is empty or unreachable) citations come from the notes' mistake tags,
@@ -142,7 +149,7 @@ def attach_sources(report: Report, index: Any | None = None) -> Report:
     return out
 
 
-def _index_ready(index: Any) -> bool:
+def _index_ready(index: KnowledgeIndex) -> bool:
     """True when the index can answer now; never builds (building takes seconds)."""
     try:
         return index.collection.count() > 0
@@ -173,30 +180,28 @@ def better_line_for(mistake: str) -> str:
     return _quoted_line(examples[0]) if examples else ""
 
 
-def _context(mistake: str, scenario: Any | None) -> str:
+def _context(mistake: str, scenario: Scenario | None) -> str:
     """One sentence tying the mistake to this scenario's hidden facts (empty without a scenario)."""
     if scenario is None:
         return ""
     cp, me = scenario.counterparty, scenario.trainee
-    try:
-        if mistake == "power_vs_leverage" and cp.situational_needs:
-            return f"What {cp.organisation} actually needed: {cp.situational_needs[0].description}"
-        if mistake == "urgency_signal" and me.private_pressures:
-            return f"Your pressure ({me.private_pressures[0].description}) was yours to keep."
-        if mistake == "weak_alternative":
-            verdict = "better left out of the room" if str(me.alternative.strength) == "weak" else "worth using calmly"
-            return f"Your fallback ({me.alternative.description.rstrip('.')}) was {verdict}."
-        if mistake == "unified_actor" and cp.stakeholders:
-            s = cp.stakeholders[0]
-            return f"Behind {cp.name} sat {s.name or 'the ' + s.role} ({s.role}), who cared about {s.interest}"
-        if mistake == "process_concession" and scenario.process_traps:
-            return f'The trap was: "{scenario.process_traps[0].line}"'
-    except AttributeError:
-        return ""
+    if mistake == "power_vs_leverage" and cp.situational_needs:
+        return f"What {cp.organisation} actually needed: {cp.situational_needs[0].description}"
+    if mistake == "urgency_signal" and me.private_pressures:
+        return f"Your pressure ({me.private_pressures[0].description}) was yours to keep."
+    if mistake == "weak_alternative":
+        weak = me.alternative.strength == AlternativeStrength.weak
+        verdict = "better left out of the room" if weak else "worth using calmly"
+        return f"Your fallback ({me.alternative.description.rstrip('.')}) was {verdict}."
+    if mistake == "unified_actor" and cp.stakeholders:
+        s = cp.stakeholders[0]
+        return f"Behind {cp.name} sat {s.name or 'the ' + s.role} ({s.role}), who cared about {s.interest}"
+    if mistake == "process_concession" and scenario.process_traps:
+        return f'The trap was: "{scenario.process_traps[0].line}"'
     return ""
 
 
-def _what_happened(finding: MistakeFinding, scenario: Any | None) -> str:
+def _what_happened(finding: MistakeFinding, scenario: Scenario | None) -> str:
     """The trainee's own words, the evaluator's explanation, and the scenario context."""
     parts = []
     if finding.evidence:
@@ -218,7 +223,7 @@ def _already_said(context: str, explanation: str) -> bool:
     return any(" ".join(words[i : i + 6]) in said for i in range(max(0, len(words) - 5)))
 
 
-def _template_point(finding: MistakeFinding, scenario: Any | None) -> CoachingPoint:
+def _template_point(finding: MistakeFinding, scenario: Scenario | None) -> CoachingPoint:
     """A coaching point composed from the notes, no model needed."""
     notes = _notes_by_id()
     lead = next((notes[c.note_id] for c in finding.sources if c.note_id in notes), None)
@@ -228,18 +233,16 @@ def _template_point(finding: MistakeFinding, scenario: Any | None) -> CoachingPo
                          why_it_matters=why, better_line=better, citations=list(finding.sources))
 
 
-def _invoke(model: Any, prompt: str, timeout: float) -> str:
+def _invoke(model: ChatModel, prompt: str, timeout: float) -> str:
     """One chat call with a time limit; raises on failure or timeout."""
-    from langchain_core.messages import HumanMessage
-
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         future = pool.submit(model.invoke, [HumanMessage(content=prompt)])
         reply = future.result(timeout=timeout)
-    text = reply.content if hasattr(reply, "content") else str(reply)
+    text = reply.content
     return text if isinstance(text, str) else str(text)
 
 
-def _polish(point: CoachingPoint, model: Any, timeout: float) -> CoachingPoint:
+def _polish(point: CoachingPoint, model: ChatModel, timeout: float) -> CoachingPoint:
     """Light rewording by the small embedded model; facts and citations stay the template's."""
     prompt = (
         "Rewrite this feedback for a negotiation trainee in 2-3 plain, warm sentences. "
@@ -252,7 +255,7 @@ def _polish(point: CoachingPoint, model: Any, timeout: float) -> CoachingPoint:
     return point.model_copy(update={"what_happened": text, "why_it_matters": ""})
 
 
-def _passages(point: CoachingPoint, index: Any | None) -> dict[str, str]:
+def _passages(point: CoachingPoint, index: KnowledgeIndex | None) -> dict[str, str]:
     """note_id -> text the strong model may use: the cited notes (and retrieved chunks when available)."""
     notes = _notes_by_id()
     passages = {c.note_id: notes[c.note_id].body for c in point.citations if c.note_id in notes}
@@ -265,7 +268,7 @@ def _passages(point: CoachingPoint, index: Any | None) -> dict[str, str]:
     return passages
 
 
-def _grounded(point: CoachingPoint, model: Any, index: Any | None, timeout: float) -> CoachingPoint:
+def _grounded(point: CoachingPoint, model: ChatModel, index: KnowledgeIndex | None, timeout: float) -> CoachingPoint:
     """Generation from retrieved passages only; citations the model invents are dropped."""
     passages = _passages(point, index)
     if not passages:
@@ -289,20 +292,15 @@ def _grounded(point: CoachingPoint, model: Any, index: Any | None, timeout: floa
     return point.model_copy(update={"why_it_matters": text, "citations": citations})
 
 
-def _is_small_local(model: Any) -> bool:
-    """The embedded llama.cpp model only polishes; anything else is trusted to write from passages."""
-    kind = str(getattr(model, "_llm_type", "") or type(model).__name__).lower()
-    return "local" in kind or "llama" in kind
-
-
 def debrief(
-    report: Report, scenario: Any | None = None, model: Any | None = None, *, index: Any | None = None,
-    library: Any | None = None, grounded: bool | None = None, timeout: float = LLM_TIMEOUT_S,
+    report: Report, scenario: Scenario | None = None, model: ChatModel | None = None, *,
+    index: KnowledgeIndex | None = None, library: ScenarioSource | None = None, grounded: bool | None = None,
+    timeout: float = LLM_TIMEOUT_S,
 ) -> Debrief:
     """Explain each detected mistake in context with a better line and citations, and suggest what to practise.
 
-    Without a model the text is composed from the notes. With the small embedded model it is lightly polished;
-    with a stronger endpoint (`grounded=True`) it is generated from retrieved passages only. Any model failure or
+    Without a model the text is composed from the notes. A model that `is_small_local` lightly polishes it; a
+    stronger one (or `grounded=True`) generates it from retrieved passages only. Any model failure or
     timeout falls back to the template for the remaining points.
     """
     if any(m.detected and not m.sources for m in report.mistakes):
@@ -311,16 +309,16 @@ def debrief(
     points = [_template_point(m, scenario) for m in detected]
     mode: Literal["template", "polished", "grounded"] = "template"
     if model is not None and points:
-        use_grounded = (not _is_small_local(model)) if grounded is None else grounded
+        use_grounded = (not model.is_small_local) if grounded is None else grounded
         points, used = _with_model(points, model, index, use_grounded, timeout)
         mode = ("grounded" if use_grounded else "polished") if used else "template"
-    current = getattr(scenario, "id", None)
+    current = scenario.id if scenario is not None else None
     return Debrief(headline=_headline(report, detected), points=points,
                    strengths=[s.description for s in report.strengths],
                    next_scenario=suggest_next_scenario(report, library, current), mode=mode)
 
 
-def _with_model(points: list[CoachingPoint], model: Any, index: Any | None, grounded: bool,
+def _with_model(points: list[CoachingPoint], model: ChatModel, index: KnowledgeIndex | None, grounded: bool,
                 timeout: float) -> tuple[list[CoachingPoint], bool]:
     """Apply the model point by point; after the first failure the rest stay templated."""
     out, used = [], False
@@ -342,7 +340,9 @@ def _headline(report: Report, detected: list[MistakeFinding]) -> str:
     return f"Score {report.overall_score}/100. The costliest habit here: {names}."
 
 
-def suggest_next_scenario(report: Report, library: Any | None = None, current: str | None = None) -> NextScenario | None:
+def suggest_next_scenario(
+    report: Report, library: ScenarioSource | None = None, current: str | None = None
+) -> NextScenario | None:
     """The scenario whose learning focus best matches the mistakes that cost most (None without scenarios)."""
     scenarios = _scenarios(library)
     weights = {m.id: m.severity + 1 for m in report.mistakes if m.detected}
@@ -351,7 +351,7 @@ def suggest_next_scenario(report: Report, library: Any | None = None, current: s
         return None
     target = 1 if weights else 3
 
-    def score(s: Any) -> tuple[int, int, str]:
+    def score(s: Scenario) -> tuple[int, int, str]:
         overlap = sum(weights.get(f, 0) for f in s.learning_focus)
         return (-overlap, abs(s.difficulty - target), s.id)
 
@@ -362,17 +362,15 @@ def suggest_next_scenario(report: Report, library: Any | None = None, current: s
     return NextScenario(id=best.id, title=best.title, reason=reason)
 
 
-def _scenarios(library: Any | None) -> dict[str, Any]:
-    """Scenarios from a Library, a dict, or the default library (empty if none can be loaded)."""
+def _scenarios(library: ScenarioSource | None) -> dict[str, Scenario]:
+    """Scenarios from a Library, a mapping, or the default library (empty if none can be loaded)."""
     if library is None:
         try:
-            from trainer.scenarios.library import load_library
-
             library = load_library()
         except Exception as exc:  # noqa: BLE001
             log.info("no scenario library for suggestions: %s", exc)
             return {}
-    return dict(getattr(library, "scenarios", library) or {})
+    return dict(library.scenarios if isinstance(library, Library) else library)
 
 
 # --- live hints -----------------------------------------------------------------------------------------------
@@ -388,7 +386,7 @@ def mistake_in_turn(analysis: TurnAnalysis) -> str | None:
     return None
 
 
-def _hint_note(mistake: str | None, text: str, index: Any | None) -> Note | Citation | None:
+def _hint_note(mistake: str | None, text: str, index: KnowledgeIndex | None) -> Note | Citation | None:
     """The note to cite: retrieved for these words when possible, else the tag ranking."""
     if index is not None:
         try:
@@ -410,7 +408,7 @@ def _line_from(note: Note | Citation | None, mistake: str | None) -> str:
     return better_line_for(mistake) if mistake else ""
 
 
-def live_hint(analysis: TurnAnalysis, scenario: Any | None = None, index: Any | None = None) -> Hint | None:
+def live_hint(analysis: TurnAnalysis, index: KnowledgeIndex | None = None) -> Hint | None:
     """A one-line nudge after a trainee turn that makes one of the five mistakes; None otherwise."""
     mistake = mistake_in_turn(analysis)
     if mistake is None:
@@ -425,7 +423,7 @@ def live_hint(analysis: TurnAnalysis, scenario: Any | None = None, index: Any | 
     return Hint(text=text, line=line or None, mistake=mistake, citation=citation)
 
 
-def what_could_i_say(previous: str, scenario: Any | None = None, index: Any | None = None,
+def what_could_i_say(previous: str, index: KnowledgeIndex | None = None,
                      analysis: TurnAnalysis | None = None) -> Hint | None:
     """On request: a line to answer the counterparty's last words, grounded in the closest note."""
     mistake = mistake_in_turn(analysis) if analysis is not None else None

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from pydantic import BaseModel
@@ -23,6 +22,13 @@ from trainer.coaching.knowledge import (
     load_notes,
     split_front_matter,
 )
+from trainer.config import PathSettings, path_settings
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+    from trainer.coaching.embeddings import MiniLMEmbedding
 
 log = logging.getLogger(__name__)
 
@@ -74,45 +80,20 @@ def tag_key(tag: str) -> str:
     return "tag_" + re.sub(r"[^a-z0-9_]", "_", tag.lower())
 
 
-def _data_dir(settings: Any | None) -> Path:
-    """The data directory from settings, or the environment when settings are not available."""
-    if settings is not None and getattr(settings, "data_dir", None):
-        return Path(settings.data_dir)
-    return Path(os.environ.get("LEVERAGE_DATA_DIR", "./.leverage"))
-
-
-def _chroma_url(settings: Any | None) -> str | None:
-    """A configured Chroma server URL, if any."""
-    if settings is not None and getattr(settings, "chroma_url", None):
-        return str(settings.chroma_url)
-    return os.environ.get("LEVERAGE_CHROMA_URL") or None
-
-
-def _default_settings() -> Any | None:
-    """Settings from `trainer.config` when it loads; None falls back to env variables."""
-    try:
-        from trainer.config import get_settings
-
-        return get_settings()
-    except Exception as exc:  # noqa: BLE001 - a bad unrelated setting must not break retrieval
-        log.debug("settings unavailable, using environment: %s", exc)
-        return None
-
-
-def _client(settings: Any | None) -> tuple[Any, str]:
+def _client(settings: PathSettings) -> tuple[ClientAPI, str]:
     """An HttpClient when a server URL is configured, else a PersistentClient in `<data_dir>/chroma`."""
-    import chromadb
+    import chromadb  # heavy (~2 s): imported when the index is first opened, not with the coach
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    url = _chroma_url(settings)
+    url = settings.chroma_url
     if url:
         parsed = urlparse(url)
         port = parsed.port or (443 if parsed.scheme == "https" else 8000)
         client = chromadb.HttpClient(host=parsed.hostname or "localhost", port=port,
                                      ssl=parsed.scheme == "https", settings=chroma_settings)
         return client, url
-    path = _data_dir(settings) / "chroma"
+    path = Path(settings.data_dir) / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings), str(path)
 
@@ -130,22 +111,23 @@ def _doc_metadata(note: Note, position: int, content_hash: str) -> dict[str, Any
 class KnowledgeIndex:
     """Chroma-backed retrieval over the shipped notes plus anything an instructor ingests."""
 
-    def __init__(self, settings: Any | None = None, notes_dir: Path | str | None = None,
+    def __init__(self, settings: PathSettings | None = None, notes_dir: Path | str | None = None,
                  budget: int = DEFAULT_BUDGET, collection: str = COLLECTION) -> None:
-        self.settings = settings if settings is not None else _default_settings()
+        self.settings = settings if settings is not None else path_settings()
         self.notes_dir = Path(notes_dir) if notes_dir is not None else default_notes_dir()
         self.budget = budget
         self.collection_name = collection
-        self._collection: Any = None
+        self._collection: Collection | None = None
         self._location = ""
-        self._ef: Any = None
+        self._ef: MiniLMEmbedding | None = None
 
     # --- plumbing ---------------------------------------------------------------------------------------
 
     @property
-    def collection(self) -> Any:
+    def collection(self) -> Collection:
         """The Chroma collection, opened on first use (IndexUnavailable if Chroma can't be reached)."""
         if self._collection is None:
+            # imports chromadb (~2 s): only when the index is first opened, not with the coach
             from trainer.coaching.embeddings import MiniLMEmbedding
 
             try:
@@ -161,7 +143,7 @@ class KnowledgeIndex:
 
     def _embed(self, texts: list[str]) -> list[Any]:
         """Vectors for texts (the model is shared per process)."""
-        from trainer.coaching.embeddings import embed_texts
+        from trainer.coaching.embeddings import embed_texts  # imports chromadb (~2 s): on first use
 
         return list(embed_texts(texts))
 
@@ -259,10 +241,10 @@ class KnowledgeIndex:
 
     def status(self) -> dict[str, Any]:
         """What `trainer doctor` shows about the index; never raises."""
-        from trainer.coaching.embeddings import describe
+        from trainer.coaching.embeddings import describe  # imports chromadb (~2 s): on first use
 
         info: dict[str, Any] = {"collection": self.collection_name, "notes_dir": str(self.notes_dir),
-                                "backend": "http" if _chroma_url(self.settings) else "persistent",
+                                "backend": "http" if self.settings.chroma_url else "persistent",
                                 "embedding": describe()}
         try:
             got = self.collection.get(include=["metadatas"])
@@ -388,7 +370,7 @@ def _guess_title(body: str, path: Path) -> str:
     return heading.group(1).strip() if heading else path.stem.replace("_", " ").replace("-", " ")
 
 
-def status(settings: Any | None = None) -> dict[str, Any]:
+def status(settings: PathSettings | None = None) -> dict[str, Any]:
     """Module-level status for `trainer doctor`: the default index, never raising."""
     try:
         return KnowledgeIndex(settings).status()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from trainer.config import REPO_ROOT
+from trainer.config import REPO_ROOT, path_settings
 from trainer.domain.mistakes import MISTAKES
 
 MISTAKE_TAGS: tuple[str, ...] = tuple(m.knowledge_tag for m in MISTAKES)
@@ -78,8 +77,7 @@ class Note(BaseModel):
 
 def default_notes_dir() -> Path:
     """The shipped notes (`knowledge/` at the repository root), or `LEVERAGE_KNOWLEDGE_DIR`."""
-    env = os.environ.get("LEVERAGE_KNOWLEDGE_DIR")
-    return Path(env) if env else REPO_ROOT / "knowledge"
+    return path_settings().knowledge_dir or REPO_ROOT / "knowledge"
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
@@ -198,7 +196,7 @@ def load_notes(directory: Path | str | None = None) -> list[Note]:
 
 
 @functools.lru_cache(maxsize=4)
-def _cached_notes(directory: str, stamp: float) -> tuple[Note, ...]:
+def _cached_notes(directory: str, stamp: float) -> tuple[Note, ...]:  # noqa: ARG001 - `stamp` keys the cache
     return tuple(load_notes(directory))
 
 

@@ -7,15 +7,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from trainer.domain.acts import ProcessAspect
-
-
-class Strict(BaseModel):
-    """Base for deal models: unknown keys are errors, so a stale JSON blob fails loudly."""
-
-    model_config = ConfigDict(extra="forbid")
+from trainer.domain.base import Strict
 
 
 class Side(StrEnum):

@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict
 MAX_TURNS = 500
 MAX_BYTES = 1_000_000
 DEFAULT_TRAINEE_NAMES = ("trainee", "me", "you")
-COUNTERPARTY_NAMES = ("counterparty", "them", "other side")
 LINE = re.compile(r"^\s*(?:\[[^\]]{0,20}\]\s*)?(?P<name>[^:\n]{1,40}?)\s*:\s?(?P<text>.*)$")
 
 

@@ -7,15 +7,12 @@ opening-to-reservation room. 0 = the trainee got everything that was available; 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from trainer.domain.base import Strict
 from trainer.domain.deal import Concession, DealState, Side, Status
 from trainer.engine.terms import trainee_gain, trainee_utility
 from trainer.scenarios.library import Issue, Scenario
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class IssueOutcome(Strict):

@@ -1,10 +1,10 @@
 """The counterparty's decisions: a stronger side that waits, files away mistakes and trades only for value.
 
-`decide` is pure: the same state, analysis, scenario and seeded RNG always give the same move. It starts at its
-opening, moves only in exchange for something, and never past its hidden reservation. How far it will go on an
-issue is a share of its opening-to-reservation room: a small base, plus what the trainee earns (revealed needs,
-stakeholders and alternative weaknesses carry the scenario's `flexibility` shares; conditional trades and
-objective standards add more), minus what the trainee's mistakes cost.
+`decide` is pure: the same state (the trainee's turn already applied), scenario and seeded RNG always give the
+same move. It starts at its opening, moves only in exchange for something, and never past its hidden reservation.
+How far it will go on an issue is a share of its opening-to-reservation room: a small base, plus what the trainee
+earns (revealed needs, stakeholders and alternative weaknesses carry the scenario's `flexibility` shares;
+conditional trades and objective standards add more), minus what the trainee's mistakes cost.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ class Move(BaseModel):
     note: str | None = None  # plain reason for clarify moves
 
 
-def decide(state: DealState, analysis: object, scenario: Scenario, rng: random.Random) -> Move:
+def decide(state: DealState, scenario: Scenario, rng: random.Random) -> Move:
     """Choose the counterparty's move after the trainee's turn (already applied to `state`)."""
     move = _choose(state, scenario, rng)
     return move.model_copy(update={"mentions": _mentions(move, state, scenario)})
@@ -106,7 +106,7 @@ def _choose(state: DealState, scenario: Scenario, rng: random.Random) -> Move:
     return _react(state, scenario, rng)
 
 
-def open_move(state: DealState, scenario: Scenario) -> Move:
+def open_move(scenario: Scenario) -> Move:
     """It speaks first: anchors at its opening on every issue and proposes its first piece of process."""
     trap = scenario.process_traps[0]
     opening = {i.id: i.counterparty_opening for i in scenario.issues}

@@ -198,7 +198,7 @@ def _advance_phase(state: DealState) -> None:
         state.phase = Phase.exploring
 
 
-def apply_move(state: DealState, move: Move, scenario: Scenario) -> DealState:
+def apply_move(state: DealState, move: Move) -> DealState:
     """Return the state after the counterparty's move: its terms, its concessions, process, agreement."""
     new = state.model_copy(deep=True)
     for issue_id, value in move.releases.items():

@@ -12,6 +12,7 @@ from trainer.domain.acts import TurnAnalysis
 from trainer.domain.deal import DealState
 from trainer.engine.policy import Move, decide, open_move
 from trainer.engine.tracking import apply_move, apply_trainee, record_input_problem
+from trainer.reader.analysis import analyse_turn
 from trainer.scenarios.library import Scenario
 
 MAX_CHARS = 2000
@@ -38,13 +39,6 @@ def input_problem(text: str) -> str | None:
     return None
 
 
-def _default_analyser() -> Analyser:
-    """The shared rules-based analysis (imported late: it is built by another area)."""
-    from trainer.reader.analysis import analyse_turn
-
-    return analyse_turn
-
-
 class Engine:
     """Drives one scenario; `seed` fixes the counterparty's bounded randomness."""
 
@@ -57,8 +51,8 @@ class Engine:
         """The counterparty speaks first: its anchor and its first piece of process."""
         start = {i.id: i.counterparty_opening for i in self.scenario.issues}
         state = DealState(scenario_id=self.scenario.id, seed=self.seed, counterparty_positions=start)
-        move = open_move(state, self.scenario)
-        return apply_move(state, move, self.scenario), move
+        move = open_move(self.scenario)
+        return apply_move(state, move), move
 
     def step(self, state: DealState, text: str, previous: str | None = None) -> StepResult:
         """Analyse the trainee's message and answer it; bad input gets a clarify move, never an exception."""
@@ -78,7 +72,7 @@ class Engine:
 
     def _analyse(self, text: str, previous: str | None) -> TurnAnalysis:
         """Run the analyser; an analyser bug must not end the trainee's session."""
-        analyser = self._analyser or _default_analyser()
+        analyser = self._analyser or analyse_turn
         try:
             return analyser(text, self.scenario, previous)
         except Exception:  # noqa: BLE001 - odd input must never crash a live session
@@ -87,5 +81,5 @@ class Engine:
 
     def _answer(self, state: DealState, analysis: TurnAnalysis) -> StepResult:
         """Decide and apply the counterparty's move."""
-        move = decide(state, analysis, self.scenario, self.rng(state.turn))
-        return StepResult(state=apply_move(state, move, self.scenario), analysis=analysis, move=move)
+        move = decide(state, self.scenario, self.rng(state.turn))
+        return StepResult(state=apply_move(state, move), analysis=analysis, move=move)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
-from trainer.domain.acts import ActKind, ProcessAspect, TurnAnalysis
+from trainer.domain.acts import Act, ActKind, ProcessAspect, TurnAnalysis
 from trainer.domain.mistakes import MISTAKE_IDS, MISTAKE_TITLES
 from trainer.domain.report import Evidence, MistakeFinding, Report, Strength
 from trainer.domain.transcripts import TranscriptError, Turn, parse_transcript
@@ -51,7 +51,7 @@ class Context:
     analyses: list[TurnAnalysis | None]
     scenario: Scenario | None
 
-    def trainee_acts(self, *kinds: ActKind) -> list[tuple[int, str, object]]:
+    def trainee_acts(self, *kinds: ActKind) -> list[tuple[int, str, Act]]:
         """(turn index, quote, act) for every trainee act of the given kinds, in order."""
         out = []
         for i, analysis in enumerate(self.analyses):
@@ -67,7 +67,10 @@ class Context:
         return None
 
 
-def _unique_turns(hits: list[tuple[int, str, object]]) -> list[tuple[int, str, object]]:
+Hit = TypeVar("Hit")
+
+
+def _unique_turns(hits: list[tuple[int, str, Hit]]) -> list[tuple[int, str, Hit]]:
     """Keep the first hit per turn, at most MAX_EVIDENCE of them."""
     seen: set[int] = set()
     out = []
@@ -148,8 +151,8 @@ def detect_process(ctx: Context) -> Detection:
         i, quote, act = hits[0]
         first_offer = next((j for j, _, _ in ctx.trainee_acts(ActKind.offer)), len(ctx.turns))
         found.severity = min(3, (2 if i <= first_offer else 1) + (len(hits) > 1))
-        aspect = getattr(act, "aspect", None) or ProcessAspect.draft
-        found.explanation, found.advice = rw.process(quote, ctx.turns[i].text, ctx.scenario, aspect)
+        aspect = act.aspect or ProcessAspect.draft
+        found.explanation, found.advice = rw.process(quote, ctx.scenario, aspect)
     return found
 
 
@@ -165,7 +168,7 @@ def _cue(text: str) -> str | None:
     for m in lx.STAKEHOLDER_MENTION.finditer(norm):
         if _someone_else(norm, m.start()):
             return text[m.start() : m.end()]
-    m = lx.CHECK_CUE.search(norm) or lx.STAKEHOLDER_CUE.search(norm) or lx.CUE_CONCEPT.search(norm)
+    m = lx.CHECK_CUE.search(norm) or lx.STAKEHOLDER_CUE.search(norm) or lx.DECIDER_WITHOUT_TITLE.search(norm)
     if m is None:
         m = next((g for g in lx.ACTOR_GENERIC.finditer(norm) if not GENERIC_GROUP.match(g.group(0))
                   and _someone_else(norm, g.start())), None)

@@ -7,8 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Literal, get_args
 
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from trainer.domain.mistakes import MISTAKE_TITLES, MISTAKES
@@ -16,6 +15,7 @@ from trainer.domain.report import Evidence
 from trainer.domain.transcripts import Turn
 from trainer.evaluation.evaluator import Detection
 from trainer.evaluation.rewrites import short
+from trainer.llm.protocol import ChatModel
 
 Mode = Literal["rules", "confirm", "union"]
 MODES: tuple[Mode, ...] = get_args(Mode)
@@ -74,7 +74,7 @@ def format_transcript(turns: Sequence[Turn]) -> str:
     return text[-MAX_TRANSCRIPT_CHARS:]
 
 
-def prompt(turns: Sequence[Turn]) -> list[Any]:
+def prompt(turns: Sequence[Turn]) -> list[BaseMessage]:
     """System rules plus the numbered transcript."""
     rules = "\n".join(f"- {m}: {d}" for m, d in DEFINITIONS.items())
     system = (
@@ -123,15 +123,16 @@ def combine(mistake: str, rule: Detection, verdict: Verdict | None, turns: Seque
 class LLMJudge:
     """Asks a chat model for per-mistake verdicts and merges them with the rule findings."""
 
-    def __init__(self, model: BaseChatModel, modes: dict[str, Mode] | None = None):
+    def __init__(self, model: ChatModel, modes: dict[str, Mode] | None = None):
         self.model = model
         self.modes = modes or COMBINE
 
     def verdicts(self, turns: Sequence[Turn]) -> dict[str, Verdict]:
-        """One structured call per transcript."""
-        bound = self.model.bind(response_format={"type": "json_object", "schema": schema()}, temperature=0.0,
-                                max_tokens=MAX_OUTPUT_TOKENS)
-        reply = bound.invoke(prompt(turns))
+        """One call per transcript; constrained to the verdict schema when the model can do that."""
+        options: dict[str, Any] = {"temperature": 0.0, "max_tokens": MAX_OUTPUT_TOKENS}
+        if self.model.supports_json_schema:
+            options["response_format"] = {"type": "json_object", "schema": schema()}
+        reply = self.model.invoke(prompt(turns), **options)
         content = reply.content if isinstance(reply.content, str) else json.dumps(reply.content)
         return parse_verdicts(content, turns)
 

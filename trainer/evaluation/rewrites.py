@@ -134,7 +134,7 @@ def power(quote: str, turn_text: str, scenario: Scenario | None, concession: boo
     return why, better
 
 
-def process(quote: str, turn_text: str, scenario: Scenario | None, aspect: ProcessAspect | None) -> tuple[str, str]:
+def process(quote: str, scenario: Scenario | None, aspect: ProcessAspect | None) -> tuple[str, str]:
     """Why giving up the draft, agenda, sequence or cadence is a real concession, and a line that keeps it."""
     top = _top_issue(scenario)
     lines = {

@@ -1,4 +1,7 @@
-"""The one chat-model seam: local llama.cpp, any OpenAI-compatible endpoint, or none (templates)."""
+"""The one chat-model seam: local llama.cpp, any OpenAI-compatible endpoint, or none (templates).
+
+Both models are LangChain chat models that also declare the `ChatModel` capability flags.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import math
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
@@ -25,9 +28,11 @@ from pydantic import ConfigDict, Field
 
 from trainer.config import Settings
 from trainer.llm.local import LlamaLoadError, LoadedLlama, load_llama
+from trainer.llm.protocol import ChatModel
 from trainer.llm.weights import ModelError, resolve_model_path
 
 if TYPE_CHECKING:
+    import httpx
     from llama_cpp import Llama
 
 # create_chat_completion options a caller may set per call (via .bind(...) or invoke kwargs).
@@ -72,6 +77,10 @@ class LocalChatModel(BaseChatModel):
     """In-process llama.cpp chat model: streaming, JSON-schema output via `.bind(response_format=...)`."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    streams: ClassVar[bool] = True
+    supports_json_schema: ClassVar[bool] = True  # llama.cpp constrains decoding to the schema
+    is_small_local: ClassVar[bool] = True  # sized for these machines: rewording, not reasoning
 
     model_path: Path
     n_ctx: int = 4096
@@ -201,6 +210,10 @@ def _guarded_chat_openai_class() -> type[BaseChatModel]:
     class GuardedChatOpenAI(ChatOpenAI):
         """ChatOpenAI that raises LLMUnavailable (naming its URL) when the endpoint fails."""
 
+        streams: ClassVar[bool] = True
+        supports_json_schema: ClassVar[bool] = True  # sent as response_format; servers that ignore it still get the prompt
+        is_small_local: ClassVar[bool] = False
+
         def _generate(self, *args: Any, **kwargs: Any) -> ChatResult:
             with endpoint_errors(self.openai_api_base):
                 return super()._generate(*args, **kwargs)
@@ -221,7 +234,7 @@ def _guarded_chat_openai_class() -> type[BaseChatModel]:
     return GuardedChatOpenAI
 
 
-def openai_chat_model(settings: Settings, http_client: Any = None) -> BaseChatModel:
+def openai_chat_model(settings: Settings, http_client: httpx.Client | None = None) -> BaseChatModel:
     """ChatOpenAI for any OpenAI-compatible endpoint; short timeouts so a dead server fails fast."""
     import httpx
 
@@ -254,12 +267,12 @@ def local_chat_model(settings: Settings) -> LocalChatModel:
                           temperature=settings.temperature, max_tokens=settings.max_tokens)
 
 
-def get_chat_model(settings: Settings) -> BaseChatModel | None:
+def get_chat_model(settings: Settings) -> ChatModel | None:
     """The configured chat model, or None for the `template` backend (the engine voices moves itself)."""
     if settings.llm_backend == "template":
         return None
     if settings.llm_backend == "openai":
-        return openai_chat_model(settings)
+        return cast(ChatModel, openai_chat_model(settings))  # GuardedChatOpenAI declares the flags
     return local_chat_model(settings)
 
 
@@ -279,7 +292,7 @@ def approx_tokens(text: str) -> int:
     return math.ceil(len(text) / 4)
 
 
-def token_counter(model: BaseChatModel | None) -> Callable[[str], int]:
+def token_counter(model: ChatModel | None) -> Callable[[str], int]:
     """Count tokens as the model will: its own vocabulary for local, cl100k for remote, else len/4."""
     if isinstance(model, LocalChatModel):
         llama = model.llama

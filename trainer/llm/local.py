@@ -101,12 +101,6 @@ def is_loaded(path: Path, n_ctx: int) -> bool:
     return (str(Path(path).resolve()), n_ctx) in _LOADED
 
 
-def unload_all() -> None:
-    """Drop every cached Llama (benchmarks that need a cold load)."""
-    with _LOADED_LOCK:
-        _LOADED.clear()
-
-
 @atexit.register
 def _close_all() -> None:
     """Free models before interpreter teardown; llama_cpp's own finaliser fails once its globals are gone."""

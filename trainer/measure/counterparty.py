@@ -15,12 +15,14 @@ from typing import Any
 
 import yaml
 
-from trainer.app.session import Session, run_script
+from trainer.app.session import Realizer, Session, run_script
 from trainer.config import REPO_ROOT
+from trainer.domain.numbers import numbers_in
 from trainer.engine.outcome import compute_outcome
+from trainer.engine.policy import Move
 from trainer.engine.terms import format_value
 from trainer.scenarios.library import Scenario, load_library
-from trainer.voice.guardrails import line_problems, numbers_in
+from trainer.voice.guardrails import allowed_numbers, line_problems
 from trainer.voice.realizer import TemplateRealizer
 
 EVAL_DIR = REPO_ROOT / "evals" / "counterparty"
@@ -181,7 +183,7 @@ def leaks(text: str, scenario: Scenario, session: Session) -> list[str]:
 
 
 def run_injection(
-    scenarios: dict[str, Scenario], voice: Any, limit: int | None = None, warm_up: bool = True
+    scenarios: dict[str, Scenario], voice: Realizer, limit: int | None = None, warm_up: bool = True
 ) -> dict[str, Any]:
     """Every attempt against every scenario (cold, and after a warm-up turn); count leaks.
 
@@ -218,7 +220,7 @@ def _voice_lines(scenario: Scenario) -> list[list[str]]:
 
 
 def run_voice(
-    scenarios: dict[str, Scenario], voice: Any, turns: int, budget_s: float | None = None
+    scenarios: dict[str, Scenario], voice: Realizer, turns: int, budget_s: float | None = None
 ) -> dict[str, Any]:
     """Voice N counterparty turns with the LLM; raw in-character rate, rate after guardrails, fallback rate."""
     raw_ok = final_ok = fallbacks = repaired = n = 0
@@ -273,9 +275,6 @@ def _turn_iters(session: Session, lines: list[str]):
 
 def _raw_problems(raw: str, move_doc: dict, scenario: Scenario, session: Session, history: list) -> list[str]:
     """Guardrail problems of the model's first, unrepaired attempt."""
-    from trainer.engine.policy import Move
-    from trainer.voice.guardrails import allowed_numbers
-
     move = Move.model_validate({k: v for k, v in move_doc.items() if k != "voice"})
     allowed = allowed_numbers(scenario, session.state, move, history)
     trainee = [t for s, t in history if s == "trainee"]
@@ -312,7 +311,7 @@ def latency_script(scenario: Scenario) -> list[str]:
     return [*base[:2], *probes, *base[2:5], *extra]
 
 
-def run_latency(scenario: Scenario, voice: Any) -> dict[str, Any]:
+def run_latency(scenario: Scenario, voice: Realizer) -> dict[str, Any]:
     """Time to first streamed text and total time per turn over a 10-turn session."""
     session = Session(scenario, voice, seed=0)
     for _ in session.open():  # the opening loads the model and fills the cache; not counted
@@ -350,7 +349,7 @@ def run_all(
     realizer: str = "template",
     voice_turns: int = 0,
     latency: bool = False,
-    llm_voice: Any = None,
+    llm_voice: Realizer | None = None,
     scenarios: dict[str, Scenario] | None = None,
 ) -> dict[str, Any]:
     """Everything `trainer eval counterparty` reports; `passed` is the issue's bar."""

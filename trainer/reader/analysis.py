@@ -9,11 +9,13 @@ import re
 from dataclasses import dataclass
 
 from trainer.domain.acts import Act, ActKind, ProcessAspect, TurnAnalysis
+from trainer.domain.numbers import CURRENCY_WORDS, TIME_DAYS, Amount, find_amounts
 from trainer.reader import lexicon as lx
+from trainer.reader.regex_tools import Folded
 from trainer.scenarios.library import AlternativeStrength, Issue, Scenario
 
-MAX_CHARS = 20_000
-MAX_SENTENCE = 400  # run-on text is analysed in pieces of at most this many characters  # analyse at most this much of one turn: keeps pasted documents fast
+MAX_CHARS = 20_000  # analyse at most this much of one turn: keeps pasted documents fast
+MAX_SENTENCE = 400  # run-on text is analysed in pieces of at most this many characters
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"})
 SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;]+|\n|$)|[.!?;]+")
 ABBREV_DOT = re.compile(r"(?<=\d)\.(?=\d)|(?<=\be)\.(?=g\.)|(?<=\bi)\.(?=e\.)|(?<=\bvs)\.|(?<=\bapprox)\.")
@@ -27,29 +29,7 @@ NEGATION = re.compile(r"\b(?:can't|cannot|can not|won't|will not|not|never|no|co
 OWN_SIDE = re.compile(r"\b(?:our|my) $", re.IGNORECASE)
 FIRST_PERSON = re.compile(r"\b(?:we|i|our|my|us|me|we're|i'm|we've|i've|we'd|i'd|we'll|i'll)\b", re.IGNORECASE)
 
-CURRENCY = r"(?:€|\$|£|¥|eur|usd|gbp|chf|aud|cad|inr)"
-SCALE = r"(?:k|m|mm|mn|bn|b|mio|million|thousand|billion|grand)"
-UNIT = (
-    r"(?:%|percent|per cent|pct|bps|basis points|days?|weeks?|months?|years?|yrs?|hours?|hrs?|units?|seats?|"
-    r"licen[cs]es?|ftes?|people|headcount|euros?|dollars?|pounds?|" + CURRENCY + r")"
-)
-NUMBER = re.compile(
-    rf"(?P<cur>{CURRENCY})?\s?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d/])"
-    rf"(?:\s?(?P<scale>{SCALE})\b)?(?:[\s-]?(?P<unit>{UNIT})(?![a-z]))?(?P<ord>st|nd|rd|th)?",
-    re.IGNORECASE,
-)
-WORD_NUMBER = re.compile(
-    r"\b(?P<word>" + "|".join(sorted(map(re.escape, lx.NUMBER_WORDS), key=len, reverse=True)) + r")[\s-]"
-    r"(?P<unit>days?|weeks?|months?|years?|percent|per cent|seats?|units?)\b",
-    re.IGNORECASE,
-)
 ALTERNATIVE_KINDS = {ActKind.cite_strong_alternative, ActKind.disclose_weak_alternative}
-SCALES = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mio": 1e6, "million": 1e6,
-          "bn": 1e9, "b": 1e9, "billion": 1e9}
-TIME_DAYS = {"day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
-CURRENCY_WORDS = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "$": "USD", "usd": "USD", "dollar": "USD",
-                  "dollars": "USD", "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "chf": "CHF",
-                  "¥": "JPY", "aud": "AUD", "cad": "CAD", "inr": "INR"}
 
 
 @dataclass(frozen=True)
@@ -59,16 +39,6 @@ class Sentence:
     start: int
     norm: str  # apostrophes normalised, same length as the original slice
     raw: str
-
-
-@dataclass(frozen=True)
-class Amount:
-    """A number found in text with its normalised unit (EUR, USD, %, days ...)."""
-
-    value: float
-    unit: str | None
-    start: int
-    end: int
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -100,43 +70,6 @@ def _chunks(text: str, norm: str, start: int, length: int) -> list[Sentence]:
             pieces.append(Sentence(offset, norm[offset : offset + len(raw)], raw))
         start = stop
     return pieces
-
-
-def _unit_of(cur: str | None, unit: str | None) -> str | None:
-    """Map a currency sign or unit word to one canonical unit name."""
-    for token in (cur, unit):
-        if token and token.lower() in CURRENCY_WORDS:
-            return CURRENCY_WORDS[token.lower()]
-    if not unit:
-        return None
-    u = unit.lower().rstrip("s")
-    if u in {"%", "percent", "per cent", "pct"}:
-        return "%"
-    if u in {"bp", "basis point"}:
-        return "bps"
-    if u in {"yr"}:
-        return "year"
-    if u in {"hr"}:
-        return "hour"
-    return u
-
-
-def find_amounts(text: str) -> list[Amount]:
-    """Every number with a unit or scale (ordinals such as '14th' and bare years like 2025 are skipped)."""
-    found: list[Amount] = []
-    for m in NUMBER.finditer(text):
-        if m.group("ord"):
-            continue
-        value = float(m.group("num").replace(",", ""))
-        scale = (m.group("scale") or "").lower()
-        if scale == "b" and not m.group("cur"):
-            scale = ""
-        value *= SCALES.get(scale, 1.0)
-        unit = _unit_of(m.group("cur"), m.group("unit"))
-        found.append(Amount(value, unit, m.start(), m.end()))
-    for m in WORD_NUMBER.finditer(text):
-        found.append(Amount(lx.NUMBER_WORDS[m.group("word").lower()], _unit_of(None, m.group("unit")), m.start(), m.end()))
-    return sorted(found, key=lambda a: a.start)
 
 
 def _issue_unit(issue: Issue) -> tuple[str | None, float]:
@@ -253,7 +186,7 @@ def _stakeholder_probe(sent: Sentence, question: bool, previous: str | None) -> 
                                                    r"in charge|owns?|responsible)\b", sent.norm, re.I)
     ):
         return True  # a generic function ('the delivery team') only counts when we ask what it needs or thinks
-    if question and lx.PROBE_CONCEPT.search(sent.norm):
+    if question and lx.PROBE_WITHOUT_TITLE.search(sent.norm):
         return True
     who = lx.WHO_PROBE.search(sent.norm) if question else None
     if who and not re.search(r"\bwho (?:drafts|writes|will draft)\b", sent.norm, re.I):
@@ -282,19 +215,10 @@ def _urgent(sent: Sentence, scenario: Scenario | None, alternatives: list[Act]) 
         return False
     if any(m and not SECOND_PERSON.search(m.group(0)) for m in lx.URGENCY.finditer(sent.norm)):
         return True
-    concepts = (lx.URGENCY_CONCEPT, lx.URGENCY_CONCEPT_2, lx.URGENCY_CONCEPT_3, lx.URGENCY_CONCEPT_4, lx.URGENCY_CONCEPT_5)
-    if any(p.search(sent.norm) for p in concepts) or _pressure_hit(sent, scenario):
+    if lx.URGENCY_INDIRECT.search(sent.norm) or _pressure_hit(sent, scenario):
         return True
     secured = any(a.kind == ActKind.cite_strong_alternative for a in alternatives) or lx.SECURE_DATE.search(sent.norm)
     return _timed_pressure(sent) and not secured
-
-
-def _own_urgency(sent: Sentence) -> bool:
-    """Urgency that is ours: a match whose own words do not talk about *their* clock."""
-    for m in lx.URGENCY.finditer(sent.norm):
-        if not SECOND_PERSON.search(m.group(0)):
-            return True
-    return _timed_pressure(sent)
 
 
 def _their_clock(text: str) -> bool:
@@ -309,8 +233,8 @@ def _timed_pressure(sent: Sentence) -> bool:
         return False
     if _their_clock(text):
         return False
-    pressure = lx.URGENCY_PRESSURE.search(text) or lx.URGENCY_PRESSURE_STRONG.search(text)
-    return bool(lx.URGENCY_TIME.search(text) and pressure)
+    pressure = lx.PRESSURE_WORDS.search(text) or lx.STRONG_PRESSURE_WORDS.search(text)
+    return bool(lx.DATE_OR_PACE.search(text) and pressure)
 
 
 def _pressure_hit(sent: Sentence, scenario: Scenario | None) -> bool:
@@ -331,15 +255,12 @@ def _alternative_acts(sent: Sentence, scenario: Scenario | None, question: bool)
         return []
     strong = bool(lx.STRONG_ALT.search(sent.norm)) and not lx.WEAK_QUALIFIER.search(sent.norm)
     judged_poor = bool(lx.ALT_REFERENCE.search(sent.norm) and lx.NEGATIVE_EVAL.search(sent.norm))
-    broad = lx.WEAK_ALT_BROAD.search(sent.norm) or lx.WEAK_ALT_GENERAL.search(sent.norm) or judged_poor
+    broad = lx.WEAK_ALT_HINT.search(sent.norm) or judged_poor
     if lx.CALM_LOSS.search(sent.norm):
         broad = None  # 'if it doesn't come our way, that's fine' is calm, not a poor fallback
     elif broad and lx.POSITIVE_ALT.search(sent.norm) and not (lx.WEAK_QUALIFIER.search(sent.norm) or judged_poor):
         broad = None  # 'our next best option pays about the same' is not a weak fallback
-    weak = bool(lx.WEAK_ALT.search(sent.norm)) or (not strong and bool(
-        broad or lx.WEAK_ALT_CONCEPT.search(sent.norm) or lx.WEAK_ALT_CONCEPT_2.search(sent.norm)
-        or lx.WEAK_ALT_CONCEPT_3.search(sent.norm) or lx.WEAK_ALT_CONCEPT_4.search(sent.norm)
-        or lx.WEAK_ALT_CONCEPT_5.search(sent.norm)))
+    weak = bool(lx.WEAK_ALT.search(sent.norm)) or (not strong and bool(broad or lx.WEAK_ALT_ADMITTED.search(sent.norm)))
     alt = scenario.trainee.alternative if scenario else None
     if alt and not question and any(re.search(rf"\b{re.escape(k)}", sent.norm, re.IGNORECASE) for k in alt.keywords):
         if alt.strength == AlternativeStrength.strong and not weak:
@@ -363,7 +284,7 @@ def _candid_weakness(sent: Sentence, question: bool, acts: list[Act]) -> list[Ac
     return []
 
 
-def _aspect(text: str, table: list[tuple[ProcessAspect, lx.Folded]]) -> ProcessAspect | None:
+def _aspect(text: str, table: list[tuple[ProcessAspect, Folded]]) -> ProcessAspect | None:
     """The first process aspect whose words appear in the text."""
     for aspect, pattern in table:
         if pattern.search(text):
@@ -379,11 +300,7 @@ def _process_acts(sent: Sentence) -> list[Act]:
         acts.append(Act(kind=ActKind.propose_own_process, quote=sent.raw, aspect=aspect))
     elif lx.REFUSE_PROCESS.search(sent.norm) and not re.search(r"\bdon't mind\b", sent.norm, re.I):
         return acts  # 'we'd rather not leave price to the end' refuses their process
-    elif any(p.search(sent.norm) for p in (lx.ACCEPT_PROCESS, lx.ACCEPT_PROCESS_BROAD, lx.PROCESS_GENERAL,
-                                           lx.PROCESS_CONCEPT, lx.PROCESS_CONCEPT_2, lx.PROCESS_CONCEPT_3,
-                                           lx.PROCESS_CONCEPT_4, lx.PROCESS_CONCEPT_5)) or (
-        _assents_to_their_process(sent)
-    ):
+    elif lx.ACCEPT_THEIR_PROCESS.search(sent.norm) or _assents_to_their_process(sent):
         aspect = _aspect(sent.norm, lx.ASPECT_WORDS) or ProcessAspect.draft
         acts.append(Act(kind=ActKind.accept_their_process, quote=sent.raw, aspect=aspect))
     return acts
@@ -403,7 +320,7 @@ def their_process_offer(previous: str | None) -> ProcessAspect | None:
         return None
     text = previous[:MAX_CHARS].translate(APOSTROPHES)
     aspect = _aspect(text, lx.THEIR_PROCESS_OFFER)
-    if aspect is None and lx.THEIR_PROCESS_GENERAL.search(text):
+    if aspect is None and lx.THEIR_PROCESS_TERMS.search(text):
         aspect = _aspect(text, lx.ASPECT_WORDS) or ProcessAspect.draft
     return aspect
 
@@ -416,7 +333,7 @@ def _yield_to_previous(sentences: list[Sentence], previous: str | None, acts: li
     if any(a.kind == ActKind.accept_their_process for a in acts):
         return []
     first = sentences[0]
-    yielded = lx.YIELD_PROCESS.search(first.norm) or lx.YIELD_GENERAL.search(first.norm)
+    yielded = lx.YIELD_TO_PROPOSAL.search(first.norm)
     if len(sentences) > 1 and lx.OWN_AGENDA.search(sentences[1].norm):
         return []  # 'Sounds good. We'd rather settle both at once, so let's put them on that agenda.'
     if yielded and not lx.PUSHBACK.search(first.norm) and not _is_question(first):
@@ -427,7 +344,7 @@ def _yield_to_previous(sentences: list[Sentence], previous: str | None, acts: li
 def _substance_acts(sent: Sentence) -> list[Act]:
     """Conditional trades versus unconditional concessions."""
     gift = bool(lx.GIFT_CONDITION.search(sent.norm))  # 'if that makes it easier for you' trades nothing
-    condition = not gift and bool(lx.CONDITION.search(sent.norm) or lx.CONDITION_BROAD.search(sent.norm))
+    condition = not gift and bool(lx.CONDITION.search(sent.norm))
     concession = any(not NEGATION.search(m.group(0)) for m in lx.CONCESSION.finditer(sent.norm))
     if concession and lx.NOT_FREE.search(sent.norm):
         concession = False  # an extra priced separately is not ground given
@@ -446,18 +363,12 @@ def _simple_acts(sent: Sentence, question: bool) -> list[Act]:
         (ActKind.objective_standard, lx.OBJECTIVE_STANDARD),
         (ActKind.challenge_alternative, lx.CHALLENGE_ALT),
         (ActKind.deference, lx.DEFERENCE),
-        (ActKind.deference, lx.DEFERENCE_BROAD),
-        (ActKind.deference, lx.DEFERENCE_GENERAL),
-        (ActKind.deference, lx.DEFERENCE_CONCEPT),
-        (ActKind.deference, lx.DEFERENCE_CONCEPT_2),
-        (ActKind.deference, lx.DEFERENCE_CONCEPT_3),
-        (ActKind.deference, lx.DEFERENCE_CONCEPT_4),
         (ActKind.walk_away, lx.WALK_AWAY),
     ]
     if not question:
         table += [(ActKind.accept, lx.ACCEPT), (ActKind.reject, lx.REJECT)]
     acts = [Act(kind=kind, quote=sent.raw) for kind, pattern in table if pattern.search(sent.norm)]
-    if lx.FREEBIE.search(sent.norm) and not (lx.CONDITION.search(sent.norm) or lx.CONDITION_BROAD.search(sent.norm)):
+    if lx.FREEBIE.search(sent.norm) and not lx.CONDITION.search(sent.norm):
         acts.append(Act(kind=ActKind.deference, quote=sent.raw, confidence=0.7))  # giving it away unasked
     if not acts and lx.SMALL_TALK.search(sent.norm) and len(sent.norm) < 120:
         acts.append(Act(kind=ActKind.small_talk, quote=sent.raw, confidence=0.7))
@@ -519,7 +430,7 @@ def analyse_turn(text: str, scenario: Scenario | None = None, previous: str | No
 def _own_timed(sent: Sentence) -> bool:
     """A sentence in our own voice naming a date or pace (not a past date, not their clock, not a condition)."""
     text = sent.norm
-    m = lx.URGENCY_TIME.search(text)
+    m = lx.DATE_OR_PACE.search(text)
     if not m or re.search(r"\b(?:since|last|ago|past)\b[^.?!]{0,12}$", text[: m.start()], re.IGNORECASE):
         return False
     if _their_clock(text):
@@ -535,7 +446,7 @@ def _turn_level_urgency(sentences: list[Sentence], acts: list[Act]) -> list[Act]
         return []  # a date next to a firm alternative is leverage, not pressure
     for first, second in zip(sentences, sentences[1:], strict=False):
         for timed, other in ((first, second), (second, first)):
-            pressed = lx.URGENCY_PRESSURE_STRONG.search(other.norm) and OWN_VOICE.search(other.norm)
+            pressed = lx.STRONG_PRESSURE_WORDS.search(other.norm) and OWN_VOICE.search(other.norm)
             if _own_timed(timed) and pressed and not lx.THEIR_FRAME.search(other.norm):
                 return [Act(kind=ActKind.disclose_urgency, quote=timed.raw, confidence=0.7)]
     return []
@@ -561,12 +472,12 @@ def _power_frame(sentences: list[Sentence], acts: list[Act]) -> list[Act]:
     if any(a.kind == ActKind.deference for a in acts):
         return []
     for i, sent in enumerate(sentences[:40]):
-        if _is_question(sent) or not (lx.THEIR_POWER.search(sent.norm) or lx.THEIR_POWER_2.search(sent.norm)):
+        if _is_question(sent) or not lx.SIZE_GAP.search(sent.norm):
             continue
         window = [s for s in sentences[i : i + 2] if not _is_question(s)]
-        if any(lx.FIRM.search(s.norm) or lx.CONDITION.search(s.norm) or lx.CONDITION_BROAD.search(s.norm) for s in window):
+        if any(lx.FIRM.search(s.norm) or lx.CONDITION.search(s.norm) for s in window):
             continue  # holding firm, or trading: not deference
-        if any(lx.GIVE_WAY.search(s.norm) or lx.GIVE_WAY_2.search(s.norm) for s in window):
+        if any(lx.GIVE_WAY.search(s.norm) for s in window):
             return [Act(kind=ActKind.deference, quote=sent.raw, confidence=0.7)]
     return []
 

@@ -18,8 +18,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from trainer.config import REPO_ROOT
+from trainer.config import REPO_ROOT, path_settings
 from trainer.domain.mistakes import MistakeId
+from trainer.domain.numbers import number_variants, number_words
 
 
 class Strict(BaseModel):
@@ -668,29 +669,6 @@ def _walk(path: str, value: Any) -> Iterator[tuple[str, str]]:
             yield from _walk(f"{path}[{n}]", v)
 
 
-def number_variants(value: float, unit: str) -> list[str]:
-    """Ways a number may be written in prose: 4.5, 4,5, 120,000, 120.000, 120 000, 120k, 1.2m, 1.2 million."""
-    out: set[str] = set()
-    if float(value).is_integer():
-        n = int(value)
-        out.add(str(n))
-        if abs(n) >= 1000:
-            for sep in (",", ".", " ", "\u00a0", "'"):
-                out.add(f"{n:,}".replace(",", sep))
-            if n % 1000 == 0:
-                out.update({f"{n // 1000}k", f"{n // 1000}K"})
-        if abs(n) >= 1_000_000:
-            m = f"{n / 1_000_000:g}"
-            for mm in {m, m.replace(".", ",")}:
-                out.update({f"{mm}m", f"{mm}M", f"{mm} million", f"{mm} Mio", f"{mm}mn"})
-    else:
-        text = f"{value:g}"
-        out.update({text, text.replace(".", ","), f"{value:.2f}", f"{value:.2f}".replace(".", ",")})
-        if abs(value) >= 1000:
-            out.add(f"{value:,.2f}")
-    return sorted(out, key=len, reverse=True)
-
-
 def _needs_unit(value: float) -> bool:
     """Single-digit integers are too common in prose to flag unless the unit is attached ('3 years')."""
     return float(value).is_integer() and abs(value) < 10
@@ -708,26 +686,9 @@ def _unit_words(unit: str) -> str:
     return re.escape(stem)
 
 
-NUMBER_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen"
-).split()
-TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-
-
-def number_words(n: int) -> list[str]:
-    """English spellings of 0..99 ('forty-five', 'forty five'), for the leak check; empty beyond."""
-    if 0 <= n < 20:
-        return [NUMBER_WORDS[n]]
-    if 20 <= n < 100:
-        tens, ones = TENS_WORDS[n // 10 - 2], n % 10
-        return [tens] if ones == 0 else [f"{tens}-{NUMBER_WORDS[ones]}", f"{tens} {NUMBER_WORDS[ones]}"]
-    return []
-
-
 def _leak_pattern(value: float, unit: str) -> re.Pattern[str]:
     """A regex for the value as a standalone number (digits, or a number word followed by the unit)."""
-    alts = "|".join(re.escape(v) for v in number_variants(value, unit))
+    alts = "|".join(re.escape(v) for v in number_variants(value))
     core = rf"(?<![\d.,])(?:{alts})(?![\d]|[.,]\d)"
     if _needs_unit(value):
         core += rf"\s*-?\s*(?:{_unit_words(unit)})"
@@ -823,24 +784,13 @@ def repo_scenarios_dir() -> Path:
     return REPO_ROOT / "scenarios"
 
 
-def _data_dir() -> Path | None:
-    """The configured data dir, if config is available (instructor drafts live in <data_dir>/scenarios)."""
-    try:
-        from trainer.config import get_settings
-
-        return Path(get_settings().data_dir)
-    except Exception:  # config missing or misconfigured: drafts are optional
-        env = os.environ.get("LEVERAGE_DATA_DIR")
-        return Path(env) if env else None
-
-
 def default_dirs() -> list[Path]:
     """LEVERAGE_SCENARIOS_DIR (os.pathsep-separated) or the repo's scenarios/, plus <data_dir>/scenarios."""
-    env = os.environ.get("LEVERAGE_SCENARIOS_DIR")
-    dirs = [Path(d) for d in env.split(os.pathsep) if d] if env else [repo_scenarios_dir()]
-    data = _data_dir()
-    if data is not None and (data / "scenarios").is_dir():
-        dirs.append(data / "scenarios")
+    paths = path_settings()
+    own = [Path(d) for d in paths.scenarios_dir.split(os.pathsep) if d]
+    dirs = own or [repo_scenarios_dir()]
+    if (paths.data_dir / "scenarios").is_dir():
+        dirs.append(paths.data_dir / "scenarios")
     return dirs
 
 

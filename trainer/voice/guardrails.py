@@ -9,12 +9,12 @@ import re
 from collections.abc import Iterable, Sequence
 
 from trainer.domain.deal import DealState
+from trainer.domain.numbers import numbers_in
 from trainer.engine.policy import Move
 from trainer.scenarios.library import Scenario
 
 MAX_WORDS = 110
 MIN_WORDS = 3
-NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])|(?<![\w.,])\d+(?:\.\d+)?(?![\d])")
 LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+", re.M)
 STAGE = re.compile(
     r"\*[^*]+\*|\([^)]*\b(?:smiles?|laughs?|pauses?|leans?|nods?|sighs?|shrugs?)\b[^)]*\)|\[[^\]]+\]", re.I
@@ -26,11 +26,6 @@ META = re.compile(
 )
 LABEL_WORDS = ("assistant", "user", "trainee", "counterparty", "negotiator", "buyer", "seller", "me", "you")
 SMALL_OK = set(range(0, 11))
-
-
-def numbers_in(text: str) -> list[float]:
-    """Every number written in digits ('1,200,000', '6.5', '120')."""
-    return [float(m.group(0).replace(",", "")) for m in NUMBER.finditer(text)]
 
 
 def _close(a: float, b: float) -> bool:
@@ -77,11 +72,6 @@ def allowed_numbers(
     allowed |= {float(n) for n in SMALL_OK}
     hidden = hidden_numbers(scenario, state, move)
     return {a for a in allowed if not any(_close(a, h) for h in hidden) or a in move.releases.values()}
-
-
-def required_numbers(move: Move) -> list[float]:
-    """The values the move says must be stated."""
-    return [move.releases[i] for i in move.mentions if i in move.releases]
 
 
 IMPERATIVE = re.compile(

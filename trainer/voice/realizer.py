@@ -13,11 +13,12 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage
 
 from trainer.domain.deal import DealState
 from trainer.engine.policy import Move
-from trainer.llm.chat import LLMUnavailable
+from trainer.llm.chat import LLMUnavailable, token_counter
+from trainer.llm.protocol import ChatModel, ChatReply
 from trainer.scenarios.library import Scenario
 from trainer.voice.guardrails import (
     MAX_WORDS,
@@ -125,7 +126,7 @@ class LLMRealizer:
 
     def __init__(
         self,
-        model: BaseChatModel,
+        model: ChatModel,
         n_ctx: int = 4096,
         reply_tokens: int = 256,
         counter: Callable[[str], int] | None = None,
@@ -160,8 +161,6 @@ class LLMRealizer:
     def count(self, text: str) -> int:
         """Tokens as the model counts them (its own tokenizer locally, tiktoken remotely)."""
         if self._counter is None:
-            from trainer.llm.chat import token_counter
-
             self._counter = token_counter(self.model)
         return self._counter(text)
 
@@ -215,11 +214,21 @@ class LLMRealizer:
                 return
             retry = guard.problems or ["empty"]
             meta["problems"].extend(retry)
-        yield from self._fall_back(move, state, scenario, history, meta)
+        yield from self._fall_back(move, state, scenario, meta)
 
-    def _attempt(self, messages: list, guard: _Guard, meta: dict[str, Any], started: float) -> Iterator[str]:
+    def _pieces(self, messages: list[BaseMessage]) -> Iterator[ChatReply]:
+        """The model's reply as it comes; a model that cannot stream answers in one piece."""
+        options: dict[str, Any] = {"max_tokens": self.max_reply_tokens, "stop": ["\n\n"]}
+        if self.model.streams:
+            yield from self.model.stream(messages, **options)
+        else:
+            yield self.model.invoke(messages, **options)
+
+    def _attempt(
+        self, messages: list[BaseMessage], guard: _Guard, meta: dict[str, Any], started: float
+    ) -> Iterator[str]:
         """Stream one model attempt through the guard; stop at the first broken rule."""
-        for chunk in self.model.stream(messages, max_tokens=self.max_reply_tokens, stop=["\n\n"]):
+        for chunk in self._pieces(messages):
             meta.setdefault("ttft_model", round(time.monotonic() - started, 3))
             safe = guard.feed(str(chunk.content))
             if safe is None:
@@ -272,7 +281,7 @@ class LLMRealizer:
         meta["text"] = text.strip()
 
     def _fall_back(
-        self, move: Move, state: DealState, scenario: Scenario, history: History, meta: dict[str, Any]
+        self, move: Move, state: DealState, scenario: Scenario, meta: dict[str, Any]
     ) -> Iterator[str]:
         """Both attempts failed before a word was safe: the template voice answers, and the metadata says so."""
         meta.update(realizer="template", fallback=True)
