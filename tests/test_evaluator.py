@@ -1,4 +1,9 @@
-"""The five detectors on hand-written transcripts: positives, the issue's hard negatives, and the report shape."""
+"""The five rule detectors on hand-written transcripts: positives, hard negatives, and the report shape.
+
+These pin what the hand-written rules find, so every test here scores with the rules' reading alone. The product
+combines the rules with the learned reader per mistake (trainer/evaluation/reading.py); that combination is tested
+in tests/test_reader_evaluator.py and measured on blind rounds by `trainer eval evaluator`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,15 @@ from evaluator_fixtures import sample_scenario
 
 from trainer.domain.mistakes import MISTAKE_TITLES
 from trainer.domain.report import Report
+from trainer.evaluation import evaluator, reading
 from trainer.evaluation.evaluator import Turn, evaluate
+
+
+@pytest.fixture(autouse=True)
+def rules_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Score with the rules alone: the detectors are what this module tests."""
+    monkeypatch.setattr(reading, "READINGS", {m: reading.Reading(reading.Mode.rules) for m in reading.READINGS})
+    monkeypatch.setattr(evaluator, "READINGS", reading.READINGS)
 
 
 def conv(*lines: str) -> list[Turn]:

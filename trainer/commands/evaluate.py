@@ -20,7 +20,7 @@ from trainer.llm.chat import get_chat_model
 from trainer.measure.evalsets import SPLITS, bench, format_table, load_split, score, score_with_judge, summary
 from trainer.scenarios.library import Scenario, load_library
 
-SPLIT_CHOICES = ("dev", "train", "heldout", "all")
+SPLIT_CHOICES = ("dev", "train", "heldout", "casino", "all")
 
 
 def register(app: typer.Typer, eval_app: typer.Typer, bench_app: typer.Typer) -> None:
@@ -124,7 +124,7 @@ def evaluate_cmd(
 
 def eval_evaluator_cmd(
     llm: bool = typer.Option(False, "--llm", help="Measure rules combined with the LLM judge."),
-    split: str = typer.Option("all", "--split", help="dev, train, heldout or all."),
+    split: str = typer.Option("all", "--split", help="dev, train, heldout, casino (real chat) or all."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable metrics."),
 ) -> None:
     """Precision, recall, F1 per mistake, macro-F1, evidence-turn hit rate and confusion counts per split."""
@@ -137,15 +137,20 @@ def eval_evaluator_cmd(
         if not items:
             typer.echo(f"split {name}: no transcripts found", err=True)
             continue
-        tables = score_with_judge(items, judge) if judge is not None else {"rules": score(items, lambda t: evaluate(t))}
+        clean: list[bool] = []
+        tables = (score_with_judge(items, judge) if judge is not None
+                  else {"reader": score(items, lambda t: evaluate(t), clean)})
         for mode, counts in tables.items():
             result = summary(counts)
             result["transcripts"] = len(items)
+            if clean:
+                result |= {"clean_sides": len(clean), "clean_flagged": sum(clean),
+                           "clean_false_alarm_rate": round(sum(clean) / len(clean), 3)}
             results[f"{name}/{mode}"] = result
             if not as_json:
                 typer.echo(format_table(f"{name} [{mode}]", len(items), result) + "\n")
     if as_json:
-        typer.echo(json.dumps({"mode": "rules+llm" if llm else "rules", "splits": results}, indent=2))
+        typer.echo(json.dumps({"mode": "reader+llm" if llm else "reader", "splits": results}, indent=2))
     if not results:
         raise typer.Exit(code=1)
 
@@ -154,7 +159,7 @@ def bench_evaluator_cmd(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable timings."),
     runs: int = typer.Option(50, "--runs", min=1, max=10_000, help="How many timed runs."),
 ) -> None:
-    """Time the deterministic evaluator on a 20-turn transcript (target: median <= 50 ms)."""
+    """Time the evaluator (learned reader plus rules) on a 20-turn transcript (target: median <= 250 ms)."""
     result = bench(runs=runs)
     if as_json:
         typer.echo(json.dumps(result))

@@ -51,19 +51,42 @@ def number_words(n: int) -> list[str]:
     return []
 
 
-# The spelled numbers read as amounts when a unit follows ('three years', 'forty-five days'). Deliberately the
-# counts trainee lines use rather than every number: 'forty five days' must not read as 45 where the evaluator
-# was measured reading 'five days'.
-SPELLED_AMOUNTS: dict[str, float] = {
-    **{number_words(n)[0]: n for n in (*range(1, 13), 15, 18, 20, 30, 40, 45, 50, 60, 90)},
-    "a hundred": 100,
-    "hundred": 100,
-}
-SPELLED_AMOUNT = re.compile(
-    r"\b(?P<word>" + "|".join(sorted(map(re.escape, SPELLED_AMOUNTS), key=len, reverse=True)) + r")[\s-]"
-    r"(?P<unit>days?|weeks?|months?|years?|percent|per cent|seats?|units?)\b",
+# Spelled numbers ('a hundred and ninety', 'ninety-five thousand', 'two') read like digits when a unit or a
+# per-unit phrase follows them; a bare spelled word ('one of our concerns') is never an amount.
+WORD_VALUES: dict[str, int] = {w: i for i, w in enumerate(ONES)} | {w: 20 + 10 * i for i, w in enumerate(TENS)}
+MULTIPLIERS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_WORD = "|".join(sorted([*WORD_VALUES, *MULTIPLIERS], key=len, reverse=True))
+SPELLED_NUMBER = re.compile(
+    rf"\b(?:(?:a|an)[\s-]+(?=(?:hundred|thousand|million|billion)\b))?(?:{_WORD})"
+    rf"(?:(?:[\s-]+|[\s-]+and[\s-]+)(?:{_WORD}))*\b",
     re.IGNORECASE,
 )
+# Words allowed between a count and its time unit: 'two remote days', 'five working days'.
+QUALIFIER = r"(?:remote|working|business|office|home|calendar|paid|extra|more|additional|full|clear)\s"
+SPELLED_UNIT = re.compile(
+    rf"[\s-]?(?:(?P<scale>{SCALE})\b[\s-]?)?(?:{QUALIFIER})?(?P<unit>{UNIT})(?![a-z])", re.IGNORECASE)
+# 'per unit', 'a unit', 'each', 'apiece', 'a piece': the amount is a price per item.
+PER_UNIT = re.compile(r"\s?(?:per|a|an|/)\s?(?:unit|piece|item|seat|licen[cs]e|head)\b|\s(?:each|apiece)\b",
+                      re.IGNORECASE)
+
+
+def spelled_value(words: str) -> float | None:
+    """'a hundred and ninety' -> 190, 'ninety-five thousand' -> 95000; None when the words do not add up."""
+    total, current, seen = 0, 0, False
+    for word in re.split(r"[\s-]+", words.lower()):
+        if word in ("a", "an", "and"):
+            continue
+        if word in WORD_VALUES:
+            current += WORD_VALUES[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word in MULTIPLIERS:
+            total += max(current, 1) * MULTIPLIERS[word]
+            current = 0
+        else:
+            return None
+        seen = True
+    return float(total + current) if seen else None
 
 
 @dataclass(frozen=True)
@@ -74,6 +97,7 @@ class Amount:
     unit: str | None
     start: int
     end: int
+    per_unit: bool = False  # '204 a unit', 'EUR 3 each': a price per item
 
 
 def unit_of(cur: str | None, unit: str | None) -> str | None:
@@ -96,7 +120,8 @@ def unit_of(cur: str | None, unit: str | None) -> str | None:
 
 
 def find_amounts(text: str) -> list[Amount]:
-    """Every number with a unit or scale (ordinals such as '14th' and bare years like 2025 are skipped)."""
+    """Every number with a unit, a scale or a per-unit phrase, in digits or spelled out (ordinals such as '14th'
+    and bare years like 2025 are skipped)."""
     found: list[Amount] = []
     for m in AMOUNT.finditer(text):
         if m.group("ord"):
@@ -107,10 +132,31 @@ def find_amounts(text: str) -> list[Amount]:
             scale = ""
         value *= SCALES.get(scale, 1.0)
         unit = unit_of(m.group("cur"), m.group("unit"))
-        found.append(Amount(value, unit, m.start(), m.end()))
-    for m in SPELLED_AMOUNT.finditer(text):
-        found.append(Amount(SPELLED_AMOUNTS[m.group("word").lower()], unit_of(None, m.group("unit")), m.start(), m.end()))
+        per = PER_UNIT.match(text, m.end())
+        found.append(Amount(value, unit, m.start(), per.end() if per else m.end(), per_unit=bool(per)))
+    taken = [(a.start, a.end) for a in found]
+    for m in SPELLED_NUMBER.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        found += _spelled_amount(text, m)
     return sorted(found, key=lambda a: a.start)
+
+
+def _spelled_amount(text: str, m: re.Match[str]) -> list[Amount]:
+    """The spelled number at `m` as an amount, when a currency, unit, scale or per-unit phrase goes with it."""
+    value = spelled_value(m.group(0))
+    if value is None:
+        return []
+    cur = re.search(rf"(?P<cur>{CURRENCY})\s?$", text[: m.start()], re.IGNORECASE)
+    after = SPELLED_UNIT.match(text, m.end())
+    per = PER_UNIT.match(text, after.end() if after else m.end())
+    if not (cur or after or per):
+        return []
+    if after and after.group("scale"):
+        value *= SCALES.get(after.group("scale").lower(), 1.0)
+    unit = unit_of(cur.group("cur") if cur else None, after.group("unit") if after else None)
+    end = per.end() if per else after.end() if after else m.end()
+    return [Amount(value, unit, cur.start() if cur else m.start(), end, per_unit=bool(per))]
 
 
 def numbers_in(text: str) -> list[float]:

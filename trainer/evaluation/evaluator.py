@@ -12,8 +12,10 @@ from trainer.domain.mistakes import MISTAKE_IDS, MISTAKE_TITLES
 from trainer.domain.report import Evidence, MistakeFinding, Report, Strength
 from trainer.domain.transcripts import TranscriptError, Turn, parse_transcript
 from trainer.evaluation import rewrites as rw
+from trainer.evaluation.reading import READINGS, Mode, at_threshold, model_analyses, thresholds_needed
 from trainer.reader import lexicon as lx
 from trainer.reader.analysis import analyse_turn, split_sentences
+from trainer.reader.model import ActReader
 from trainer.scenarios.library import Scenario
 
 __all__ = ["Turn", "TranscriptError", "parse_transcript", "evaluate", "Detection", "Judge"]
@@ -316,10 +318,34 @@ def overall(findings: list[MistakeFinding], good: list[Strength]) -> int:
     return max(0, min(100, round(mean * 0.9 + credit)))
 
 
-def detect(turns: Sequence[Turn], scenario: Scenario | None = None) -> tuple[Context, dict[str, Detection]]:
-    """Run every rule; exposed for measurement and for the judge."""
+def detect(turns: Sequence[Turn], scenario: Scenario | None = None,
+           reader: ActReader | None = None) -> tuple[Context, dict[str, Detection]]:
+    """Run every detector on the rules' reading, then on the model's where `reading.READINGS` says so."""
     ctx = Context(list(turns), analyse_all(turns, scenario), scenario)
-    return ctx, {mid: DETECTORS[mid](ctx) for mid in MISTAKE_IDS}
+    detections = {mid: DETECTORS[mid](ctx) for mid in MISTAKE_IDS}
+    learned = [mid for mid in MISTAKE_IDS if READINGS[mid].mode != Mode.rules]
+    raw = model_analyses(ctx.turns, scenario, reader) if learned else None
+    if raw is None:
+        return ctx, detections
+    for threshold in thresholds_needed():
+        by_model = Context(ctx.turns, at_threshold(raw, threshold), scenario)
+        for mid in learned:
+            if READINGS[mid].threshold == threshold:
+                detections[mid] = _combined(READINGS[mid].mode, detections[mid], DETECTORS[mid](by_model))
+    return ctx, detections
+
+
+def _combined(mode: Mode, rules: Detection, model: Detection) -> Detection:
+    """One mistake's detection from the two readings, as the policy for that mistake says."""
+    if mode == Mode.model or (mode == Mode.either and not rules.detected):
+        return model
+    if mode == Mode.both and not (rules.detected and model.detected):
+        return Detection(rules.mistake)
+    if mode == Mode.either and model.detected:
+        seen = {e.turn for e in rules.evidence}
+        extra = [e for e in model.evidence if e.turn not in seen]
+        rules.evidence = sorted(rules.evidence + extra, key=lambda e: e.turn)[:MAX_EVIDENCE]
+    return rules
 
 
 def evaluate(turns: Sequence[Turn], scenario: Scenario | None = None, judge: Judge | None = None) -> Report:

