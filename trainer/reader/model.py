@@ -17,7 +17,7 @@ import numpy as np
 
 from trainer.domain.acts import ActKind
 from trainer.reader.scoring import Platt
-from trainer.resources import ResourceMissing, minilm_file
+from trainer.resources import ResourceMissing, cpu_session, minilm_file
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 BATCH = 32
@@ -47,19 +47,13 @@ class ActReader:
     _shared: ActReader | None = None
 
     def __init__(self, model_dir: Path = MODEL_DIR):
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         onnx_path, card_path = model_dir / "reader.onnx", model_dir / "reader.json"
         if not onnx_path.is_file() or not card_path.is_file():
             raise ResourceMissing(f"{model_dir}: reader.onnx or reader.json missing; run `trainer train reader`")
         self.card = Card.load(card_path)
-        options = ort.SessionOptions()
-        options.log_severity_level = 3
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # no busy-wait on shared cores
-        options.intra_op_num_threads = min(2, os.cpu_count() or 1)
-        self.session = ort.InferenceSession(str(onnx_path), sess_options=options,
-                                            providers=["CPUExecutionProvider"])
+        self.session = cpu_session(onnx_path, min(2, os.cpu_count() or 1))
         self.tokenizer = Tokenizer.from_file(str(minilm_file("tokenizer.json")))
         self.tokenizer.enable_truncation(max_length=self.card.max_tokens)
         self.tokenizer.no_padding()
