@@ -291,22 +291,6 @@ class Store:
 
         return self._write(work)
 
-    def trainee_for_client_key(self, client_key: str, display_name: str) -> Trainee:
-        """The trainee of this browser key, created under `display_name` on first use; one transaction, so two
-        tabs opening at once share one trainee instead of one of them failing on the unique key."""
-        name = _display_name(display_name)
-
-        def work(db: Session) -> Trainee:
-            row = db.scalar(select(TraineeRow).where(TraineeRow.client_key == client_key))
-            if row is None:
-                row = TraineeRow(id=str(uuid.uuid4()), display_name=name, cohort_id=None, client_key=client_key)
-                db.add(row)
-                db.flush()
-            return _trainee(row)
-
-        # PostgreSQL: a concurrent insert of the same key fails on the unique index; the retry then finds it.
-        return self._write(work, also=lambda exc: isinstance(exc, IntegrityError))
-
     def _cohort_id_for_code(self, db: Session, code: str) -> int:
         """Resolve a join code or fail with a message the trainee can act on."""
         cohort_id = db.scalar(select(CohortRow.id).where(CohortRow.join_code == normalise_code(code)))
