@@ -66,6 +66,17 @@ def realizer(settings: Settings, name: str, reply_tokens: int | None = None) -> 
     return LLMRealizer(model, n_ctx=settings.n_ctx, reply_tokens=tokens)
 
 
+def model_realizer(settings: Settings, reply_tokens: int | None = None) -> Realizer:
+    """The configured model's voice and nothing else: LLMUnavailable when no model is configured or it cannot be
+    built (for measurements, which must never time the quick voice and call it the model)."""
+    if settings.llm_backend == "template":
+        raise LLMUnavailable("No model is configured (LEVERAGE_LLM_BACKEND is 'template').")
+    voice = realizer(settings, "llm", reply_tokens)
+    if not isinstance(voice, LLMRealizer):
+        raise LLMUnavailable("The configured backend has no model to measure.")
+    return voice
+
+
 def model_queue(settings: Settings, name: str) -> ModelQueue | None:
     """The process's queue for the embedded model when voice `name` runs on it; None when replies need not
     wait their turn (the quick voice, or an endpoint that serves requests concurrently)."""
