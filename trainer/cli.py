@@ -24,7 +24,7 @@ COMMAND_MODULES = (
     knowledge,  # ingest, ask, eval retrieval, bench retrieval
     reader,  # train reader, eval reader, bench reader
     instructor,  # instructor hash-passphrase, cohorts
-    load,  # bench load
+    load,  # bench load, bench crash
     bench_all,  # bench all
 )
 

@@ -269,7 +269,7 @@ class Practice:
         scenario = self.scenarios.get(record.scenario_id)
         if scenario is None:
             raise PracticeError("This session's scenario is no longer in the library. Start a new session.")
-        game = Session.replay(scenario, record.seed, [_line(turn) for turn in turns])
+        game = Session.replay(scenario, record.seed, [stored_line(turn) for turn in turns])
         if _stored_state(record.id, record.state_json) != game.state:
             log.warning("stored state of session %s differs from the engine's replay; using the replay", record.id)
         status = record.status
@@ -288,7 +288,7 @@ def _queued(queue: ModelQueue | None, on_wait: Callable[[QueueWait], None] | Non
         yield
 
 
-def _line(turn: StoredTurn) -> Line:
+def stored_line(turn: StoredTurn) -> Line:
     """A stored turn as a transcript line, with its move and any typed acts read back."""
     meta = dict(turn.meta or {})
     acts = meta.pop(ACTS_META, None)
