@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from trainer.commands import bench_all, evaluate, instructor, knowledge, play, reader, scenarios, system
+from trainer.commands import bench_all, evaluate, instructor, knowledge, load, play, reader, scenarios, system
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Leverage negotiation trainer.")
 eval_app = typer.Typer(no_args_is_help=True, help="Measure a component against its evaluation set.")
@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     knowledge,  # ingest, ask, eval retrieval, bench retrieval
     reader,  # train reader, eval reader, bench reader
     instructor,  # instructor hash-passphrase, cohorts
+    load,  # bench load, bench crash
     bench_all,  # bench all
 )
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 
+from trainer.app.model_queue import ModelQueue
 from trainer.app.session import Realizer
 from trainer.coaching.index import KnowledgeIndex
 from trainer.config import Settings
@@ -21,6 +22,7 @@ from trainer.storage.store import Store
 from trainer.voice.realizer import LLMRealizer, TemplateRealizer
 
 VOICES = ("llm", "template")  # the model's voice, or the quick (template) voice
+_LOCAL_QUEUE = ModelQueue()  # one embedded model per process, so one queue per process
 
 
 def open_store(db_url: str) -> Store:
@@ -62,6 +64,23 @@ def realizer(settings: Settings, name: str, reply_tokens: int | None = None) -> 
         return TemplateRealizer()
     tokens = settings.max_tokens if reply_tokens is None else reply_tokens
     return LLMRealizer(model, n_ctx=settings.n_ctx, reply_tokens=tokens)
+
+
+def model_realizer(settings: Settings, reply_tokens: int | None = None) -> Realizer:
+    """The configured model's voice and nothing else: LLMUnavailable when no model is configured or it cannot be
+    built (for measurements, which must never time the quick voice and call it the model)."""
+    if settings.llm_backend == "template":
+        raise LLMUnavailable("No model is configured (LEVERAGE_LLM_BACKEND is 'template').")
+    voice = realizer(settings, "llm", reply_tokens)
+    if not isinstance(voice, LLMRealizer):
+        raise LLMUnavailable("The configured backend has no model to measure.")
+    return voice
+
+
+def model_queue(settings: Settings, name: str) -> ModelQueue | None:
+    """The process's queue for the embedded model when voice `name` runs on it; None when replies need not
+    wait their turn (the quick voice, or an endpoint that serves requests concurrently)."""
+    return _LOCAL_QUEUE if name == "llm" and settings.llm_backend == "local" else None
 
 
 def warm_model(settings: Settings) -> None:

@@ -1,11 +1,16 @@
-"""The app's service layer: one stored practice session, robust to refreshes, restarts and LLM failures.
+"""The app's service layer: one stored practice session, robust to refreshes, restarts, crashes and LLM failures.
 
-Order of work for a trainee turn (so nothing typed is ever lost):
+Order of work for a trainee turn (so nothing typed is ever lost, and nothing is ever half saved):
 1. `send` (or `propose` / `walk_away`, which send typed acts) commits the trainee's line to the store (it is
    now *pending*);
 2. `reply` runs the engine step once (kept for retries), streams the counterparty's voice, then commits the
-   reply with its move and metadata. If the voice fails, the trainee's turn stays pending; `reply` can be
-   called again (Retry) or with the template realizer (the quick voice).
+   reply, the deal state it produced and the session's status in one transaction. If the voice fails, the
+   trainee's turn stays pending; `reply` can be called again (Retry) or with the template realizer (the quick
+   voice).
+A new session is committed with its opening line in one transaction too. A resumed session is always the
+engine's replay of the stored transcript, so whatever a crash interrupted, the screen matches the engine.
+Every commit names the index it writes: a window holding an out-of-date copy of the session (another tab
+took the turn) gets a PracticeError and a fresh copy instead of a duplicated or doubly answered line.
 The game itself is played by the one session driver (`trainer.app.session.Session`), so a trainee here plays
 exactly the game `trainer play`, the studio's test-play and the counterparty evaluation play.
 No Streamlit here: the UI keeps a `Live` object in `st.session_state` and calls these functions.
@@ -13,14 +18,16 @@ No Streamlit here: the UI keeps a `Live` object in `st.session_state` and calls 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
+from trainer.app.model_queue import ModelQueue, QueueWait
 from trainer.app.session import COUNTERPARTY, TRAINEE, Line, Realizer, Session, stored_move
 from trainer.coaching import coach
 from trainer.coaching.index import KnowledgeIndex
@@ -35,7 +42,7 @@ from trainer.evaluation.evaluator import evaluate
 from trainer.llm.chat import LLMUnavailable
 from trainer.reader.analysis import analyse_turn
 from trainer.scenarios.library import Issue, RevealTrigger, Scenario
-from trainer.storage.store import Store, StoredTurn
+from trainer.storage.store import NewTurn, Store, StoredTurn, TurnConflict
 from trainer.voice.realizer import TemplateRealizer
 
 log = logging.getLogger(__name__)
@@ -162,18 +169,18 @@ class Practice:
     # -- lifecycle
 
     def start(self, trainee_id: str, scenario_id: str, seed: int | None = None, realizer: str = "llm") -> Live:
-        """Create the stored session and commit the counterparty's opening line (always the quick voice)."""
+        """Create the stored session with the counterparty's opening line (always the quick voice), atomically."""
         scenario = self.scenarios[scenario_id]
         seed = secrets.randbelow(2**31) if seed is None else seed
         game = Session(scenario, seed=seed)
         for _ in game.open(TemplateRealizer()):
             pass
-        session_id = self.store.create_session(
-            trainee_id=trainee_id, scenario_id=scenario_id, seed=seed, realizer=realizer, state_json=game.state
-        )
         opening = game.lines[-1]
         opening.meta["opening"] = True
-        self.store.add_turn(session_id, speaker=COUNTERPARTY, text=opening.text, move=opening.move, meta=opening.meta)
+        session_id = self.store.start_session(
+            trainee_id, scenario_id, seed, realizer, game.state,
+            NewTurn(COUNTERPARTY, opening.text, opening.move, opening.meta),
+        )  # fmt: skip
         return Live(session_id=session_id, trainee_id=trainee_id, game=game)
 
     def send(self, live: Live, text: str, acts: TurnAnalysis | None = None) -> None:
@@ -186,7 +193,7 @@ class Practice:
         if live.pending is not None:
             raise PracticeError("Your previous message is still waiting for a reply. Retry it first.")
         meta = {} if acts is None else {ACTS_META: acts.model_dump(mode="json")}
-        self.store.add_turn(live.session_id, speaker=TRAINEE, text=text, meta=meta)
+        self._commit(live, NewTurn(TRAINEE, text, None, meta))
         live.game.add_trainee(text, acts)
 
     def propose(self, live: Live, values: dict[str, float]) -> None:
@@ -197,45 +204,91 @@ class Practice:
         """"Walk away": a readable line in the transcript, a typed walk-away act for the engine."""
         self.send(live, WALK_AWAY_TEXT, walk_away_acts())
 
-    def reply(self, live: Live, realizer: Realizer, realizer_name: str = "llm") -> Iterator[str]:
-        """Stream the counterparty's reply to the pending turn; commit it only once it is complete."""
+    def reply(
+        self,
+        live: Live,
+        realizer: Realizer,
+        realizer_name: str = "llm",
+        queue: ModelQueue | None = None,
+        on_wait: Callable[[QueueWait], None] | None = None,
+    ) -> Iterator[str]:
+        """Stream the counterparty's reply to the pending turn; commit it with the state it produced once complete.
+
+        With `queue` (the one local model), the voice waits for its turn first and `on_wait` hears the position.
+        """
         if live.pending is None:
             return
         game = live.game
         step = game.step()
         try:
-            text, meta = yield from game.speak(step.move, step.state, realizer)
+            with _queued(queue, on_wait):
+                text, meta = yield from game.speak(step.move, step.state, realizer)
         except Exception as exc:  # the voice failed: keep the trainee's turn pending
             log.warning("realizer failed for session %s: %s", live.session_id, exc, exc_info=True)
             raise PracticeError(_voice_error(exc)) from exc
         if not text:
             raise PracticeError("The counterparty's voice returned nothing. Retry, or continue with the quick voice.")
         meta = {"realizer": realizer_name, **meta}
-        self.store.add_turn(live.session_id, speaker=COUNTERPARTY, text=text, move=step.move, meta=meta)
+        status = step.state.status.value if step.state.is_over else None
+        self._commit(live, NewTurn(COUNTERPARTY, text, step.move, meta), state=step.state, status=status)
         game.accept(step, text, meta)
-        self.store.update_session(live.session_id, state_json=game.state)
-        if game.over:
-            self.end(live, live.state.status.value)
+        live.status = status or live.status
+
+    def _commit(self, live: Live, turn: NewTurn, state: DealState | None = None, status: str | None = None) -> None:
+        """Commit one line at the index this window expects, with the state and status it produced.
+
+        If the stored session moved on (another window, or it ended), `live` is refreshed from the store and
+        the trainee is told; nothing is written."""
+        extra: dict[str, Any] = {} if state is None else {"state_json": state}
+        try:
+            self.store.commit_turn(live.session_id, len(live.lines), turn, status=status, **extra)
+        except TurnConflict as exc:
+            self._refresh(live)
+            raise PracticeError(f"{exc} It has been reloaded here; carry on from where it is now.") from exc
+
+    def _refresh(self, live: Live) -> None:
+        """Replace `live`'s game and status with the stored session's (after a conflict)."""
+        fresh = self.resume(live.trainee_id, live.session_id)
+        if fresh is not None:
+            live.game, live.status = fresh.game, fresh.status
 
     def end(self, live: Live, status: str = "ended") -> None:
-        """Mark the session over (agreed, walked_away or ended); the debrief is computed separately."""
-        live.status = status
-        self.store.update_session(live.session_id, status=status, state_json=live.state)
+        """Mark an open session over (the debrief is computed separately); an ended one keeps its status."""
+        live.status = self.store.end_session(live.session_id, status).status
 
     def resume(self, trainee_id: str, session_id: str) -> Live | None:
-        """Rebuild a session from the store, only for its owner (None if not theirs or unknown)."""
-        record = self.store.get_session(session_id, trainee_id)
-        if record is None:
+        """Rebuild a session from the store, only for its owner (None if not theirs or unknown).
+
+        The deal state is always the engine's replay of the stored transcript (a few milliseconds), so a resumed
+        session equals the game that was played even if the stored state came from an interrupted older
+        version; a session whose replay is over is closed with the replay's status."""
+        snapshot = self.store.session_with_turns(session_id, trainee_id)
+        if snapshot is None:
             return None
+        record, turns = snapshot
         scenario = self.scenarios.get(record.scenario_id)
         if scenario is None:
             raise PracticeError("This session's scenario is no longer in the library. Start a new session.")
-        lines = [_line(turn) for turn in self.store.list_turns(record.id)]
-        game = Session.replay(scenario, record.seed, lines, _stored_state(record.id, record.state_json))
-        return Live(session_id=record.id, trainee_id=trainee_id, game=game, status=record.status)
+        game = Session.replay(scenario, record.seed, [stored_line(turn) for turn in turns])
+        if _stored_state(record.id, record.state_json) != game.state:
+            log.warning("stored state of session %s differs from the engine's replay; using the replay", record.id)
+        status = record.status
+        if status == ACTIVE and game.over:
+            status = self.store.end_session(record.id, game.state.status.value).status
+        return Live(session_id=record.id, trainee_id=trainee_id, game=game, status=status)
 
 
-def _line(turn: StoredTurn) -> Line:
+@contextlib.contextmanager
+def _queued(queue: ModelQueue | None, on_wait: Callable[[QueueWait], None] | None) -> Iterator[None]:
+    """Wait for the model's turn when there is a queue; otherwise go straight ahead."""
+    if queue is None:
+        yield
+        return
+    with queue.turn(on_wait):
+        yield
+
+
+def stored_line(turn: StoredTurn) -> Line:
     """A stored turn as a transcript line, with its move and any typed acts read back."""
     meta = dict(turn.meta or {})
     acts = meta.pop(ACTS_META, None)
@@ -244,7 +297,7 @@ def _line(turn: StoredTurn) -> Line:
 
 
 def _stored_state(session_id: str, stored: str) -> DealState | None:
-    """The stored DealState, or None (replay instead) when it is missing or from an older shape."""
+    """The stored DealState (to check against the replay), or None when it is missing or from an older shape."""
     if not stored or stored == "{}":
         return None
     try:

@@ -14,7 +14,7 @@ from trainer.app import factories
 from trainer.app.session import Realizer, Session, result_document, run_script
 from trainer.config import get_settings
 from trainer.llm.chat import LLMUnavailable
-from trainer.measure.counterparty import print_report, run_all
+from trainer.measure.counterparty import NoModelVoice, print_report, run_all
 from trainer.scenarios.library import Scenario, load_library
 from trainer.voice.realizer import TemplateRealizer
 
@@ -124,21 +124,41 @@ def _summary(doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def model_voice(what: str) -> Realizer:
+    """The configured model's voice for a measurement of it, or exit 2 saying why there is none (a measurement
+    never falls back to the template voice: it would report the templates' numbers as the model's)."""
+    settings = get_settings()
+    try:
+        return factories.model_realizer(settings, reply_tokens=min(settings.max_tokens, REPLY_TOKENS))
+    except LLMUnavailable as exc:
+        typer.echo(f"error: {what} measures the model's voice, and no model is available: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+
+
 def eval_counterparty_cmd(
     realizer: str = typer.Option(
         "template", "--realizer", help="Voice for the injection suite: template or llm."
     ),
     voice_turns: int = typer.Option(
-        0, "--voice-turns", help="Measure LLM voice quality over N turns (slow)."
+        0, "--voice-turns", min=0, help="Measure LLM voice quality over N turns (slow)."
     ),
     latency: bool = typer.Option(
-        False, "--latency", help="Measure embedded-model latency over a 10-turn session."
+        False, "--latency", help="Measure the configured model's latency over a 10-turn session (refuses without one)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """A/B exploitation per mistake and good move, the injection suite, and optionally voice quality and latency."""
-    voice = make_realizer(realizer) if realizer == "llm" or voice_turns or latency else None
-    report = run_all(realizer=realizer, voice_turns=voice_turns, latency=latency, llm_voice=voice)
+    if realizer not in factories.VOICES:
+        typer.echo(f"error: --realizer must be one of {', '.join(factories.VOICES)}", err=True)
+        raise typer.Exit(code=2)
+    wanted = [name for name, on in (("--latency", latency), ("--voice-turns", voice_turns),
+                                    ("--realizer llm", realizer == "llm")) if on]  # fmt: skip
+    voice = model_voice(" and ".join(wanted)) if wanted else None
+    try:
+        report = run_all(realizer=realizer, voice_turns=voice_turns, latency=latency, llm_voice=voice)
+    except NoModelVoice as exc:  # pragma: no cover - model_voice refused already
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from None
     typer.echo(json.dumps(report, indent=2) if as_json else print_report(report))
     if not report["passed"]:
         raise typer.Exit(code=1)

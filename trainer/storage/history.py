@@ -74,7 +74,7 @@ def load_history(
         .join(SessionRow, SessionRow.id == latest.c.session_id)
         .where(scope)
     )
-    with store.transaction() as db:
+    with store.transaction(write=False) as db:
         by_session: dict[str, dict[str, int]] = {}
         for session_id, mistake_id, score in db.execute(scores):
             by_session.setdefault(session_id, {})[mistake_id] = score

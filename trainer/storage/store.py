@@ -4,26 +4,36 @@ SQLite (WAL) or PostgreSQL. Every query the app runs lives in this package (here
 Isolation is enforced here, not in the pages: `get_session(session_id, trainee_id)` returns None for a
 session that belongs to someone else. Every method opens and commits its own short transaction and returns
 frozen dataclasses, never ORM objects, so nothing is bound to a closed session or shared across threads.
+
+Writers take the write lock up front: `BEGIN IMMEDIATE` on SQLite (a deferred transaction that reads and then
+writes cannot upgrade its lock while another writer holds it, and SQLite refuses at once instead of waiting
+out the busy timeout), `SELECT ... FOR UPDATE` on the row a writer read on PostgreSQL. A transaction that
+still loses a lock race is run again after a jittered pause (`retry.py`), a bounded number of times.
+
+A practice turn is one transaction: `start_session` writes the session with its opening line, `commit_turn`
+writes a line together with the deal state and status it produced, so a crash leaves either all or none.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Engine, delete, func, select, text, update
+from sqlalchemy import ColumnElement, Engine, delete, func, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from trainer.domain.report import Report
 from trainer.storage.connection import build_engine, mask_url
 from trainer.storage.migrations import current_revision, head_revision, upgrade_to_head
+from trainer.storage.retry import retrying
 from trainer.storage.tables import (
     SESSION_STATUSES,
     SPEAKERS,
@@ -40,10 +50,25 @@ from trainer.storage.tables import (
 
 _UNSET: Any = object()
 JsonLike = BaseModel | dict[str, Any] | list[Any] | str | None
+T = TypeVar("T")
 
 
 class StoreError(RuntimeError):
     """A persistence problem with a user-facing message (unknown cohort code, unknown session)."""
+
+
+class TurnConflict(StoreError):
+    """A turn could not be committed because the session changed first (over, or moved on elsewhere)."""
+
+
+@dataclass(frozen=True)
+class NewTurn:
+    """A line to be committed: who said it, the words, the move it voices and the voice's account."""
+
+    speaker: str
+    text: str
+    move: JsonLike = None
+    meta: JsonLike = None
 
 
 @dataclass(frozen=True)
@@ -175,15 +200,46 @@ class Store:
     def __init__(self, url: str, engine: Engine | None = None) -> None:
         self.url = url
         self.engine = engine or build_engine(url)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._reads = sessionmaker(self.engine, expire_on_commit=False)
+        # Same pool; the option makes connection.py open the transaction with BEGIN IMMEDIATE on SQLite.
+        writer = self.engine.execution_options(sqlite_immediate=True)
+        self._writes = sessionmaker(writer, expire_on_commit=False)
+        # SQLite has one writer at a time anyway; queueing this process's writers on a lock wakes the next one as
+        # soon as the last commits, instead of leaving it to SQLite's busy handler, which polls with sleeps of up
+        # to 100 ms and is unfair under contention.
+        self._write_gate: AbstractContextManager[Any] = (
+            threading.RLock() if self.engine.dialect.name == "sqlite" else nullcontext()
+        )
 
     # -- plumbing -------------------------------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One short unit of work: commit on success, roll back on error, always close."""
-        with self._sessions.begin() as session:
+    def transaction(self, write: bool = True) -> Iterator[Session]:
+        """One short unit of work: commit on success, roll back on error, always close.
+
+        A write transaction (the default) holds SQLite's write lock from its first statement; pass
+        write=False for read-only work so readers never queue behind writers (WAL lets them run alongside).
+        """
+        with (self._writes if write else self._reads).begin() as session:
             yield session
+
+    def _write(self, work: Callable[[Session], T], also: Callable[[BaseException], bool] | None = None) -> T:
+        """Run `work` in a write transaction, again (bounded, jittered) if it lost a lock race."""
+
+        def attempt() -> T:
+            with self._write_gate, self.transaction() as db:
+                return work(db)
+
+        return retrying(attempt, also=also or (lambda exc: False))
+
+    def _read(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in a read-only transaction (retried too: a reader can meet a lock during WAL recovery)."""
+
+        def attempt() -> T:
+            with self.transaction(write=False) as db:
+                return work(db)
+
+        return retrying(attempt)
 
     @property
     def dialect(self) -> str:
@@ -231,17 +287,16 @@ class Store:
         self, display_name: str, cohort_code: str | None = None, client_key: str | None = None
     ) -> Trainee:
         """A new trainee, solo or in the cohort the code names (StoreError for an unknown code)."""
-        name = display_name.strip()
-        if not name:
-            raise StoreError("Please enter a display name.")
-        with self.transaction() as db:
+        name = _display_name(display_name)
+
+        def work(db: Session) -> Trainee:
             cohort_id = self._cohort_id_for_code(db, cohort_code) if cohort_code else None
-            row = TraineeRow(
-                id=str(uuid.uuid4()), display_name=name[:100], cohort_id=cohort_id, client_key=client_key
-            )
+            row = TraineeRow(id=str(uuid.uuid4()), display_name=name, cohort_id=cohort_id, client_key=client_key)
             db.add(row)
             db.flush()
             return _trainee(row)
+
+        return self._write(work)
 
     def _cohort_id_for_code(self, db: Session, code: str) -> int:
         """Resolve a join code or fail with a message the trainee can act on."""
@@ -254,88 +309,84 @@ class Store:
         """The trainee, or None if the id is unknown (or missing)."""
         if not trainee_id:
             return None
-        with self.transaction() as db:
-            row = db.get(TraineeRow, trainee_id)
-            return None if row is None else _trainee(row)
+        return self._read(lambda db: _maybe(_trainee, db.get(TraineeRow, trainee_id)))
 
     def find_trainee_by_client_key(self, client_key: str) -> Trainee | None:
         """Solo identity: the trainee created earlier from this browser's key."""
-        with self.transaction() as db:
-            row = db.scalar(select(TraineeRow).where(TraineeRow.client_key == client_key))
-            return None if row is None else _trainee(row)
+        query = select(TraineeRow).where(TraineeRow.client_key == client_key)
+        return self._read(lambda db: _maybe(_trainee, db.scalar(query)))
 
     def join_cohort(self, trainee_id: str, cohort_code: str) -> Trainee:
         """Move an existing (e.g. solo) trainee into the cohort the code names."""
-        with self.transaction() as db:
-            row = db.get(TraineeRow, trainee_id)
-            if row is None:
-                raise StoreError("Unknown trainee.")
+
+        def work(db: Session) -> Trainee:
+            row = _locked_trainee(db, trainee_id)
             row.cohort_id = self._cohort_id_for_code(db, cohort_code)
             return _trainee(row)
 
+        return self._write(work)
+
     def rename_trainee(self, trainee_id: str, display_name: str) -> Trainee:
         """Set the name instructors see (solo trainees start as a placeholder)."""
-        name = display_name.strip()
-        if not name:
-            raise StoreError("Please enter a display name.")
-        with self.transaction() as db:
-            row = db.get(TraineeRow, trainee_id)
-            if row is None:
-                raise StoreError("Unknown trainee.")
-            row.display_name = name[:100]
+        name = _display_name(display_name)
+
+        def work(db: Session) -> Trainee:
+            row = _locked_trainee(db, trainee_id)
+            row.display_name = name
             return _trainee(row)
+
+        return self._write(work)
 
     def list_trainees(self, cohort_id: int | None = None) -> list[Trainee]:
         """Trainees of one cohort (or all, for cohort_id=None), by name."""
         query = select(TraineeRow).order_by(TraineeRow.display_name, TraineeRow.created_at)
         if cohort_id is not None:
             query = query.where(TraineeRow.cohort_id == cohort_id)
-        with self.transaction() as db:
-            return [_trainee(row) for row in db.scalars(query)]
+        return self._read(lambda db: [_trainee(row) for row in db.scalars(query)])
 
     def count_trainees(self, cohort_id: int) -> int:
         """How many trainees joined this cohort."""
         query = select(func.count()).select_from(TraineeRow).where(TraineeRow.cohort_id == cohort_id)
-        with self.transaction() as db:
-            return db.scalar(query) or 0
+        return self._read(lambda db: db.scalar(query) or 0)
 
     # -- cohorts and assignments (join codes and their rules live in trainer.instructor.cohorts) ------------
 
     def create_cohort(self, name: str, new_code: Callable[[], str], attempts: int = 5) -> Cohort:
         """A new cohort under a fresh code from `new_code`, drawing again if the code is already taken."""
+
+        def work(db: Session) -> Cohort:
+            row = CohortRow(name=name[:200], join_code=new_code(), created_at=utcnow())
+            db.add(row)
+            db.flush()
+            return _cohort(row)
+
         for _ in range(attempts):
             try:
-                with self.transaction() as db:
-                    row = CohortRow(name=name[:200], join_code=new_code(), created_at=utcnow())
-                    db.add(row)
-                    db.flush()
-                    return _cohort(row)
+                return self._write(work)
             except IntegrityError:
                 continue
         raise StoreError("Could not allocate a join code; try again.")
 
     def get_cohort(self, cohort_id: int) -> Cohort | None:
         """The cohort, or None."""
-        with self.transaction() as db:
-            row = db.get(CohortRow, cohort_id)
-            return None if row is None else _cohort(row)
+        return self._read(lambda db: _maybe(_cohort, db.get(CohortRow, cohort_id)))
 
     def get_cohort_by_code(self, code: str) -> Cohort | None:
         """The cohort a join code names, or None."""
-        with self.transaction() as db:
-            row = db.scalar(select(CohortRow).where(CohortRow.join_code == normalise_code(code)))
-            return None if row is None else _cohort(row)
+        query = select(CohortRow).where(CohortRow.join_code == normalise_code(code))
+        return self._read(lambda db: _maybe(_cohort, db.scalar(query)))
 
     def list_cohorts(self) -> list[Cohort]:
         """All cohorts, newest first."""
-        with self.transaction() as db:
-            rows = db.scalars(select(CohortRow).order_by(CohortRow.created_at.desc(), CohortRow.id.desc()))
-            return [_cohort(row) for row in rows]
+        query = select(CohortRow).order_by(CohortRow.created_at.desc(), CohortRow.id.desc())
+        return self._read(lambda db: [_cohort(row) for row in db.scalars(query)])
 
     def assign(self, cohort_id: int, scenario_id: str, due_date: date | None) -> Assignment:
         """Assign a scenario to a cohort; assigning it again just updates the due date."""
-        with self.transaction() as db:
-            if db.get(CohortRow, cohort_id) is None:
+
+        def work(db: Session) -> Assignment:
+            # The cohort row lock serialises assigners of one cohort on PostgreSQL (SQLite: BEGIN IMMEDIATE).
+            if db.scalar(select(CohortRow.id).where(CohortRow.id == cohort_id).with_for_update()) is None:
                 raise StoreError("Unknown cohort.")
             row = db.scalar(select(AssignmentRow).where(_assignment_key(cohort_id, scenario_id)))
             if row is None:
@@ -345,55 +396,68 @@ class Store:
             db.flush()
             return _assignment(row)
 
+        return self._write(work)
+
     def unassign(self, cohort_id: int, scenario_id: str) -> bool:
         """Remove an assignment; True if there was one."""
-        with self.transaction() as db:
-            result = db.execute(delete(AssignmentRow).where(_assignment_key(cohort_id, scenario_id)))
-            return result.rowcount > 0
+        stmt = delete(AssignmentRow).where(_assignment_key(cohort_id, scenario_id))
+        return self._write(lambda db: db.execute(stmt).rowcount > 0)
 
     def list_assignments(self, cohort_id: int) -> list[Assignment]:
         """A cohort's assignments, in no particular order."""
         query = select(AssignmentRow).where(AssignmentRow.cohort_id == cohort_id)
-        with self.transaction() as db:
-            return [_assignment(row) for row in db.scalars(query)]
+        return self._read(lambda db: [_assignment(row) for row in db.scalars(query)])
 
     # -- sessions -------------------------------------------------------------------------------------------
 
     def create_session(
         self, trainee_id: str, scenario_id: str, seed: int, realizer: str, state_json: JsonLike
     ) -> str:
-        """Start a session; returns its unguessable id."""
-        session_id = str(uuid.uuid4())
-        with self.transaction() as db:
-            if db.get(TraineeRow, trainee_id) is None:
-                raise StoreError("Unknown trainee.")
-            now = utcnow()
-            db.add(
-                SessionRow(
-                    id=session_id,
-                    trainee_id=trainee_id,
-                    scenario_id=scenario_id,
-                    status="open",
-                    seed=seed,
-                    realizer=realizer,
-                    state_json=to_json(state_json) or "{}",
-                    created_at=now,
-                    updated_at=now,
-                )  # fmt: skip
-            )
+        """Start a session without any line yet (the practice service uses `start_session`); returns its id."""
+        return self._write(lambda db: self._add_session(db, trainee_id, scenario_id, seed, realizer, state_json))
+
+    def start_session(
+        self, trainee_id: str, scenario_id: str, seed: int, realizer: str, state_json: JsonLike, opening: NewTurn
+    ) -> str:
+        """Start a session with its opening line in one transaction: there is never a session without it."""
+
+        def work(db: Session) -> str:
+            session_id = self._add_session(db, trainee_id, scenario_id, seed, realizer, state_json)
+            db.flush()  # the turn's foreign key needs the session row first
+            db.add(_turn_row(session_id, 0, opening))
+            return session_id
+
+        return self._write(work)
+
+    def _add_session(
+        self, db: Session, trainee_id: str, scenario_id: str, seed: int, realizer: str, state_json: JsonLike
+    ) -> str:
+        """Insert a session row for an existing trainee; returns its unguessable id."""
+        if db.get(TraineeRow, trainee_id) is None:
+            raise StoreError("Unknown trainee.")
+        session_id, now = str(uuid.uuid4()), utcnow()
+        db.add(
+            SessionRow(
+                id=session_id, trainee_id=trainee_id, scenario_id=scenario_id, status="open", seed=seed,
+                realizer=realizer, state_json=to_json(state_json) or "{}", created_at=now, updated_at=now,
+            )  # fmt: skip
+        )
         return session_id
 
     def get_session(self, session_id: str, trainee_id: str) -> PracticeSession | None:
         """The session if it belongs to this trainee; None otherwise (unknown and foreign look the same)."""
-        with self.transaction() as db:
+
+        def work(db: Session) -> PracticeSession | None:
             row = db.get(SessionRow, session_id) if _is_uuid(session_id) else None
             return _session(row) if row is not None and row.trainee_id == trainee_id else None
 
+        return self._read(work)
+
     def get_session_as_instructor(self, session_id: str) -> PracticeSession | None:
         """Any session, for the signed-in instructor's drill-down only (the caller checks the role)."""
-        with self.transaction() as db:
-            row = db.get(SessionRow, session_id) if _is_uuid(session_id) else None
-            return None if row is None else _session(row)
+        if not _is_uuid(session_id):
+            return None
+        return self._read(lambda db: _maybe(_session, db.get(SessionRow, session_id)))
 
     def list_sessions(self, trainee_id: str) -> list[PracticeSession]:
         """This trainee's sessions, newest first."""
@@ -402,16 +466,14 @@ class Store:
             .where(SessionRow.trainee_id == trainee_id)
             .order_by(SessionRow.created_at.desc(), SessionRow.id)
         )
-        with self.transaction() as db:
-            return [_session(row) for row in db.scalars(query)]
+        return self._read(lambda db: [_session(row) for row in db.scalars(query)])
 
     def finished_scenarios(self, trainee_id: str) -> set[str]:
         """Scenarios this trainee has finished (any session that is no longer open)."""
         query = select(SessionRow.scenario_id).where(
             SessionRow.trainee_id == trainee_id, SessionRow.status != "open"
         )
-        with self.transaction() as db:
-            return set(db.scalars(query))
+        return self._read(lambda db: set(db.scalars(query)))
 
     def update_session(
         self,
@@ -422,10 +484,10 @@ class Store:
         outcome_json: JsonLike = _UNSET,
     ) -> PracticeSession:
         """Save the engine's new state, status or outcome; only the fields given change."""
-        if status is not None and status not in SESSION_STATUSES:
-            raise ValueError(f"status must be one of {SESSION_STATUSES}, got {status!r}")
-        with self.transaction() as db:
-            row = self._session_row(db, session_id)
+        _check_status(status)
+
+        def work(db: Session) -> PracticeSession:
+            row = _locked_session(db, session_id)
             if state_json is not _UNSET:
                 row.state_json = to_json(state_json) or "{}"
             if outcome_json is not _UNSET:
@@ -435,65 +497,97 @@ class Store:
             row.updated_at = utcnow()
             return _session(row)
 
-    def _session_row(self, db: Session, session_id: str) -> SessionRow:
-        """Load a session row or raise a StoreError."""
-        row = db.get(SessionRow, session_id) if _is_uuid(session_id) else None
-        if row is None:
-            raise StoreError(f"Unknown session {session_id!r}.")
-        return row
+        return self._write(work)
+
+    def end_session(self, session_id: str, status: str = "ended") -> PracticeSession:
+        """Close an open session with `status`; one that is already over keeps the status it ended with.
+
+        The deal state is not written here: it is committed with the turn that produced it, so a window
+        holding an older copy of the session can never overwrite a newer state by ending it."""
+        _check_status(status)
+
+        def work(db: Session) -> PracticeSession:
+            row = _locked_session(db, session_id)
+            if row.status == "open":
+                row.status, row.updated_at = status, utcnow()
+            return _session(row)
+
+        return self._write(work)
 
     # -- turns ----------------------------------------------------------------------------------------------
+
+    def commit_turn(
+        self, session_id: str, idx: int, turn: NewTurn, *, state_json: JsonLike = _UNSET, status: str | None = None
+    ) -> PracticeSession:
+        """Append one line at index `idx` with the deal state and status it produced, in one transaction.
+
+        TurnConflict when the session is no longer open or its transcript has moved past `idx-1` (another
+        window took the turn): nothing is written, so a line is never duplicated or answered twice."""
+        _check_speaker(turn.speaker)
+        _check_status(status)
+
+        def work(db: Session) -> PracticeSession:
+            row = _locked_session(db, session_id)
+            if row.status != "open":
+                raise TurnConflict("This session is over; it takes no more messages.")
+            last = db.scalar(select(func.max(TurnRow.idx)).where(TurnRow.session_id == session_id))
+            if (-1 if last is None else last) != idx - 1:
+                raise TurnConflict("This session moved on in another window.")
+            db.add(_turn_row(session_id, idx, turn))
+            if state_json is not _UNSET:
+                row.state_json = to_json(state_json) or "{}"
+            if status is not None:
+                row.status = status
+            row.updated_at = utcnow()
+            return _session(row)
+
+        # Two PostgreSQL writers that both passed the idx check collide on unique(session_id, idx): running
+        # the work again reads the winner's line and reports the conflict.
+        return self._write(work, also=lambda exc: isinstance(exc, IntegrityError))
 
     def add_turn(
         self, session_id: str, speaker: str, text: str, move: JsonLike = None, meta: JsonLike = None
     ) -> int:
-        """Append and commit a turn at once (before any LLM call); returns its 0-based index in the session."""
-        if speaker not in SPEAKERS:
-            raise ValueError(f"speaker must be one of {SPEAKERS}, got {speaker!r}")
-        for attempt in range(3):
-            try:
-                return self._insert_turn(session_id, speaker, text, to_json(move), to_json(meta))
-            except IntegrityError:
-                if attempt == 2:  # two writers raced for the same index three times: give up loudly
-                    raise
-        raise AssertionError("unreachable")
+        """Append and commit a turn at the next index (imports and tests; the practice service uses
+        `commit_turn`); returns its 0-based index in the session."""
+        _check_speaker(speaker)
+        turn = NewTurn(speaker, text, move, meta)
 
-    def _insert_turn(
-        self, session_id: str, speaker: str, text: str, move_json: str | None, meta_json: str | None
-    ) -> int:
-        """Next index = max + 1; unique(session_id, idx) turns a race into a retry, not a duplicate."""
-        with self.transaction() as db:
-            self._touch(db, session_id)  # write first: takes the lock before we read max(idx)
+        def work(db: Session) -> int:
+            row = _locked_session(db, session_id)  # the lock first, then max(idx): concurrent appends queue up
+            row.updated_at = utcnow()
             last = db.scalar(select(func.max(TurnRow.idx)).where(TurnRow.session_id == session_id))
             idx = 0 if last is None else last + 1
-            db.add(
-                TurnRow(
-                    session_id=session_id,
-                    idx=idx,
-                    speaker=speaker,
-                    text=text,
-                    move_json=move_json,
-                    meta_json=meta_json,
-                    created_at=utcnow(),
-                )  # fmt: skip
-            )
+            db.add(_turn_row(session_id, idx, turn))
             return idx
 
-    def _touch(self, db: Session, session_id: str) -> None:
-        """Bump updated_at; on PostgreSQL this row lock serialises writers of the same session."""
-        if _is_uuid(session_id):
-            stmt = update(SessionRow).where(SessionRow.id == session_id).values(updated_at=utcnow())
-            if db.execute(stmt).rowcount == 1:
-                return
-        raise StoreError(f"Unknown session {session_id!r}.")
+        return self._write(work, also=lambda exc: isinstance(exc, IntegrityError))
 
     def list_turns(self, session_id: str, trainee_id: str | None = None) -> list[StoredTurn]:
         """The transcript in order; with trainee_id, empty unless the session is theirs."""
         query = select(TurnRow).where(TurnRow.session_id == session_id).order_by(TurnRow.idx)
-        with self.transaction() as db:
+
+        def work(db: Session) -> list[StoredTurn]:
             if trainee_id is not None and not self._owns(db, session_id, trainee_id):
                 return []
             return [_turn(row) for row in db.scalars(query)]
+
+        return self._read(work)
+
+    def session_with_turns(
+        self, session_id: str, trainee_id: str
+    ) -> tuple[PracticeSession, list[StoredTurn]] | None:
+        """A session and its transcript read in one transaction (a consistent snapshot for resuming), only for
+        its owner; None otherwise."""
+        query = select(TurnRow).where(TurnRow.session_id == session_id).order_by(TurnRow.idx)
+
+        def work(db: Session) -> tuple[PracticeSession, list[StoredTurn]] | None:
+            row = db.get(SessionRow, session_id) if _is_uuid(session_id) else None
+            if row is None or row.trainee_id != trainee_id:
+                return None
+            return _session(row), [_turn(t) for t in db.scalars(query)]
+
+        return self._read(work)
 
     def _owns(self, db: Session, session_id: str, trainee_id: str) -> bool:
         """Whether this session belongs to this trainee."""
@@ -506,8 +600,9 @@ class Store:
         """Store a report with its per-mistake scores broken out for SQL aggregation."""
         typed = report if isinstance(report, Report) else Report.model_validate(report)
         scores = {m.id: m.score for m in typed.mistakes}
-        with self.transaction() as db:
-            self._session_row(db, session_id)
+
+        def work(db: Session) -> StoredEvaluation:
+            _locked_session(db, session_id)
             row = EvaluationRow(
                 session_id=session_id, report_json=typed.model_dump_json(),
                 overall_score=typed.overall_score, created_at=utcnow(),
@@ -517,14 +612,13 @@ class Store:
             for finding in typed.mistakes:
                 db.add(
                     MistakeScoreRow(
-                        evaluation_id=row.id,
-                        mistake_id=finding.id,
-                        score=finding.score,
-                        detected=finding.detected,
-                        severity=finding.severity,
+                        evaluation_id=row.id, mistake_id=finding.id, score=finding.score,
+                        detected=finding.detected, severity=finding.severity,
                     )  # fmt: skip
                 )
             return _evaluation(row, scores)
+
+        return self._write(work)
 
     def latest_evaluation(self, session_id: str, trainee_id: str | None = None) -> StoredEvaluation | None:
         """The newest evaluation of a session (with trainee_id: only if the session is theirs)."""
@@ -534,11 +628,14 @@ class Store:
             .order_by(EvaluationRow.id.desc())  # ids only grow: the newest is the largest (as in progress.py)
             .limit(1)
         )
-        with self.transaction() as db:
+
+        def work(db: Session) -> StoredEvaluation | None:
             if trainee_id is not None and not self._owns(db, session_id, trainee_id):
                 return None
             row = db.scalar(query)
             return None if row is None else _evaluation(row, self._scores(db, row.id))
+
+        return self._read(work)
 
     def _scores(self, db: Session, evaluation_id: int) -> dict[str, int]:
         """Per-mistake scores of one evaluation."""
@@ -553,9 +650,12 @@ class Store:
 
     def record_login_attempt(self, client_key: str, succeeded: bool, at: datetime, forget_before: datetime) -> None:
         """Append one attempt and delete those older than `forget_before`, keeping the table small."""
-        with self.transaction() as db:
+
+        def work(db: Session) -> None:
             db.add(LoginAttemptRow(client_key=client_key[:128], succeeded=succeeded, created_at=at))
             db.execute(delete(LoginAttemptRow).where(LoginAttemptRow.created_at < forget_before))
+
+        self._write(work)
 
     def failed_logins(self, client_key: str | None, since: datetime, until: datetime) -> list[datetime]:
         """When failures in (since, until] happened, oldest first: for one client only those after its latest
@@ -567,8 +667,57 @@ class Store:
         )
         if client_key is not None:
             query = query.where(_since_last_success(client_key))
-        with self.transaction() as db:
-            return sorted(db.scalars(query))
+        return self._read(lambda db: sorted(db.scalars(query)))
+
+
+def _maybe(convert: Callable[[Any], T], row: Any) -> T | None:
+    """A frozen record for a row, or None when there is no row."""
+    return None if row is None else convert(row)
+
+
+def _display_name(display_name: str) -> str:
+    """A trimmed, bounded display name (StoreError when blank)."""
+    name = display_name.strip()
+    if not name:
+        raise StoreError("Please enter a display name.")
+    return name[:100]
+
+
+def _check_status(status: str | None) -> None:
+    """Refuse a status the schema does not know (a programming error, not a user's)."""
+    if status is not None and status not in SESSION_STATUSES:
+        raise ValueError(f"status must be one of {SESSION_STATUSES}, got {status!r}")
+
+
+def _check_speaker(speaker: str) -> None:
+    """Refuse a speaker the schema does not know."""
+    if speaker not in SPEAKERS:
+        raise ValueError(f"speaker must be one of {SPEAKERS}, got {speaker!r}")
+
+
+def _locked_trainee(db: Session, trainee_id: str) -> TraineeRow:
+    """The trainee row, locked for this transaction on PostgreSQL (StoreError if unknown)."""
+    row = db.scalar(select(TraineeRow).where(TraineeRow.id == trainee_id).with_for_update())
+    if row is None:
+        raise StoreError("Unknown trainee.")
+    return row
+
+
+def _locked_session(db: Session, session_id: str) -> SessionRow:
+    """The session row, locked for this transaction on PostgreSQL: writers of one session queue here."""
+    query = select(SessionRow).where(SessionRow.id == session_id).with_for_update()
+    row = db.scalar(query) if _is_uuid(session_id) else None
+    if row is None:
+        raise StoreError(f"Unknown session {session_id!r}.")
+    return row
+
+
+def _turn_row(session_id: str, idx: int, turn: NewTurn) -> TurnRow:
+    """A turn row from a new line."""
+    return TurnRow(
+        session_id=session_id, idx=idx, speaker=turn.speaker, text=turn.text,
+        move_json=to_json(turn.move), meta_json=to_json(turn.meta), created_at=utcnow(),
+    )  # fmt: skip
 
 
 def _assignment_key(cohort_id: int, scenario_id: str) -> ColumnElement[bool]:

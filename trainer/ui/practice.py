@@ -347,7 +347,11 @@ def _stream_reply(ctx: Ctx, live: svc.Live) -> None:
             thinking = st.empty()
             thinking.markdown(f"_{ui.escape_md(live.scenario.counterparty.name)} is thinking…_")
             realizer = factories.realizer(ctx.effective_settings(), name)
-            chunks = svc.Practice(ctx.store, ctx.scenarios).reply(live, realizer, realizer_name=name)
+            queue = factories.model_queue(ctx.effective_settings(), name)  # the one local model: wait in line
+            chunks = svc.Practice(ctx.store, ctx.scenarios).reply(
+                live, realizer, realizer_name=name, queue=queue,
+                on_wait=lambda wait: thinking.info(wait.message(), icon=":material/hourglass_top:"),
+            )  # fmt: skip
             st.write_stream(ui.escaped_stream(_clear_on_first(chunks, thinking)))
     except (svc.PracticeError, LLMUnavailable) as exc:
         st.session_state[VOICE_ERROR] = str(exc)
