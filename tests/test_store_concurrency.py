@@ -248,3 +248,9 @@ def test_a_forked_child_reopens_the_gate(tmp_path: Path) -> None:
         os._exit(0 if ok else 1)
     _, status = os.waitpid(pid, 0)
     assert os.WEXITSTATUS(status) == 0
+
+
+def test_an_unopenable_gate_file_leaves_the_error_to_sqlite(tmp_path: Path) -> None:
+    gate = connection.SqliteWriteGate(tmp_path / "missing-folder" / "db.sqlite.writers")
+    with gate:
+        assert not gate._held

@@ -105,7 +105,10 @@ class SqliteWriteGate:
     def _flock(self) -> bool:
         """Take the sidecar lock, polling with short sleeps; False if it took longer than the patience."""
         if self._fd is None or self._pid != os.getpid():  # a forked child needs its own open file
-            self._fd, self._pid = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+            try:
+                self._fd, self._pid = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+            except OSError:  # a read-only folder: no gate, and SQLite reports the real problem itself
+                return False
         deadline, pause = time.monotonic() + self._patience, 0.0005
         while True:
             try:
