@@ -195,3 +195,62 @@ def test_unknown_rows_still_raise_store_errors(store: Store) -> None:
         store.rename_trainee("nobody", "X")
     with pytest.raises(StoreError):
         store.join_cohort("nobody", "JOINCODE2")
+
+
+# ---------------------------------------------------------------- the SQLite writers' gate
+
+
+def test_the_gate_is_a_sidecar_flock_for_files_and_nothing_for_postgresql(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    gate = connection.write_gate(store.engine)
+    assert isinstance(gate, connection.SqliteWriteGate) and gate._path == tmp_path / "db.sqlite.writers"
+    with gate, gate:  # the holding thread may re-enter (a nested write would otherwise hang)
+        assert gate._held
+    assert not gate._held
+    store.dispose()
+    memory = Store("sqlite://")
+    assert connection.write_gate(memory.engine)._path is None
+    memory.dispose()
+    pg = Store("postgresql+psycopg://u:p@localhost:1/x")  # never connects: only the dialect is read
+    assert connection.write_gate(pg.engine) is None
+
+
+def test_a_process_holding_the_gate_makes_others_wait_then_gives_way(tmp_path: Path) -> None:
+    import fcntl
+    import os
+    import time
+
+    path = tmp_path / "db.sqlite.writers"
+    holder = os.open(path, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # another process's open file description, as after a fork
+    gate = connection.SqliteWriteGate(path, patience_s=0.2)
+    started = time.monotonic()
+    with gate:
+        assert not gate._held  # it waited its patience, then left the wait to SQLite
+    assert time.monotonic() - started >= 0.2
+    threading.Timer(0.1, lambda: fcntl.flock(holder, fcntl.LOCK_UN)).start()
+    with connection.SqliteWriteGate(path, patience_s=5):
+        pass
+    os.close(holder)
+
+
+def test_a_forked_child_reopens_the_gate(tmp_path: Path) -> None:
+    import os
+
+    gate = connection.SqliteWriteGate(tmp_path / "x.writers")
+    with gate:
+        pass
+    parent_fd = gate._fd
+    pid = os.fork()
+    if pid == 0:  # the child: a shared open file description would let parent and child both hold the flock
+        with gate:
+            ok = gate._fd != parent_fd and gate._held
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 0
+
+
+def test_an_unopenable_gate_file_leaves_the_error_to_sqlite(tmp_path: Path) -> None:
+    gate = connection.SqliteWriteGate(tmp_path / "missing-folder" / "db.sqlite.writers")
+    with gate:
+        assert not gate._held

@@ -17,7 +17,6 @@ writes a line together with the deal state and status it produced, so a crash le
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -31,7 +30,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from trainer.domain.report import Report
-from trainer.storage.connection import build_engine, mask_url
+from trainer.storage.connection import build_engine, mask_url, write_gate
 from trainer.storage.migrations import current_revision, head_revision, upgrade_to_head
 from trainer.storage.retry import retrying
 from trainer.storage.tables import (
@@ -204,12 +203,8 @@ class Store:
         # Same pool; the option makes connection.py open the transaction with BEGIN IMMEDIATE on SQLite.
         writer = self.engine.execution_options(sqlite_immediate=True)
         self._writes = sessionmaker(writer, expire_on_commit=False)
-        # SQLite has one writer at a time anyway; queueing this process's writers on a lock wakes the next one as
-        # soon as the last commits, instead of leaving it to SQLite's busy handler, which polls with sleeps of up
-        # to 100 ms and is unfair under contention.
-        self._write_gate: AbstractContextManager[Any] = (
-            threading.RLock() if self.engine.dialect.name == "sqlite" else nullcontext()
-        )
+        # SQLite has one writer at a time anyway: queue for it fairly instead of in SQLite's busy handler.
+        self._write_gate: AbstractContextManager[Any] = write_gate(self.engine) or nullcontext()
 
     # -- plumbing -------------------------------------------------------------------------------------------
 
