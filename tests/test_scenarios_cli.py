@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from trainer.commands.scenarios import register
 from trainer.domain.numbers import number_variants
-from trainer.scenarios.library import load_scenario, repo_scenarios_dir
+from trainer.scenarios.loading import load_scenario, repo_scenarios_dir
 
 LIBRARY = repo_scenarios_dir()
 ROOT = LIBRARY.parent

@@ -9,21 +9,19 @@ from pathlib import Path
 import pytest
 
 from trainer.domain.acts import ActKind
-from trainer.scenarios.library import (
-    AlternativeStrength,
-    Direction,
-    Scenario,
+from trainer.scenarios.loading import (
     default_dirs,
     dump_scenario,
     load_library,
     load_scenario,
     parse_scenario,
     parse_yaml_text,
-    public_view,
     repo_scenarios_dir,
     validate_paths,
-    validate_scenario,
 )
+from trainer.scenarios.schema import AlternativeStrength, Direction, Scenario
+from trainer.scenarios.validation import validate_scenario
+from trainer.scenarios.views import public_view
 
 LIBRARY = repo_scenarios_dir()
 SHIPPED = sorted(p for p in LIBRARY.glob("*.yaml") if not p.name.startswith("_"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer.scenarios.library import (
+from trainer.scenarios.loading import (
     MAX_FILE_BYTES,
     ScenarioError,
     load_scenario,

@@ -16,7 +16,7 @@ from trainer.app.session import Realizer
 from trainer.coaching.index import KnowledgeIndex
 from trainer.config import Settings
 from trainer.llm.chat import LLMUnavailable, LocalChatModel, get_chat_model
-from trainer.scenarios.library import Library, load_library
+from trainer.scenarios.loading import Library, load_library
 from trainer.storage.store import Store
 from trainer.voice.realizer import LLMRealizer, TemplateRealizer
 

@@ -19,8 +19,7 @@ import yaml
 
 from trainer.app.session import Session
 from trainer.config import Settings
-from trainer.scenarios.library import (
-    Scenario,
+from trainer.scenarios.loading import (
     ScenarioError,
     default_dirs,
     dump_scenario,
@@ -28,6 +27,7 @@ from trainer.scenarios.library import (
     parse_yaml_text,
     repo_scenarios_dir,
 )
+from trainer.scenarios.schema import Scenario
 from trainer.voice.realizer import TemplateRealizer
 
 DRAFTS = "scenario_drafts"

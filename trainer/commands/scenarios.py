@@ -7,17 +7,15 @@ from pathlib import Path
 import typer
 import yaml
 
-from trainer.scenarios.library import (
+from trainer.scenarios.loading import (
     default_dirs,
     dump_scenario,
     load_library,
-    public_view,
     scenario_files,
-    summary_row,
     tidy_numbers,
-    to_json,
     validate_paths,
 )
+from trainer.scenarios.views import public_view, summary_row, to_json
 
 scenarios_app = typer.Typer(no_args_is_help=True, help="List, show and validate negotiation scenarios.")
 

@@ -14,7 +14,7 @@ from trainer.domain.transcripts import TranscriptError, Turn, parse_transcript
 from trainer.evaluation import rewrites as rw
 from trainer.reader import lexicon as lx
 from trainer.reader.analysis import analyse_turn, split_sentences
-from trainer.scenarios.library import Scenario
+from trainer.scenarios.schema import Scenario
 
 __all__ = ["Turn", "TranscriptError", "parse_transcript", "evaluate", "Detection", "Judge"]
 

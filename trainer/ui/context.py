@@ -20,7 +20,8 @@ from streamlit.navigation.page import StreamlitPage
 from trainer.app import factories
 from trainer.coaching.index import KnowledgeIndex
 from trainer.config import ConfigError, Settings, get_settings
-from trainer.scenarios.library import Library, Scenario, default_dirs
+from trainer.scenarios.loading import Library, default_dirs
+from trainer.scenarios.schema import Scenario
 from trainer.storage.store import Store
 
 log = logging.getLogger(__name__)

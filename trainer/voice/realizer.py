@@ -19,7 +19,7 @@ from trainer.domain.deal import DealState
 from trainer.engine.policy import Move
 from trainer.llm.chat import LLMUnavailable, token_counter
 from trainer.llm.protocol import ChatModel, ChatReply
-from trainer.scenarios.library import Scenario
+from trainer.scenarios.schema import Scenario
 from trainer.voice.guardrails import (
     MAX_WORDS,
     allowed_numbers,
