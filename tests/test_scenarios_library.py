@@ -70,7 +70,7 @@ def test_at_least_ten_scenarios_with_the_required_situations(library: dict[str, 
 
 def test_whole_library_including_template_validates() -> None:
     """`trainer scenarios validate` with no arguments must pass."""
-    assert validate_paths([LIBRARY]) == []
+    assert validate_paths([LIBRARY]).lines == []
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
@@ -233,7 +233,7 @@ def test_load_library_reports_duplicate_ids_across_dirs(
     assert lib.paths["carmaker-renewal"] == LIBRARY / "carmaker-renewal.yaml"
     dup = [e for e in lib.errors if "duplicate id 'carmaker-renewal'" in e]
     assert len(dup) == 1 and dup[0].startswith(f"{drafts / 'carmaker-renewal.yaml'}: id: duplicate id")
-    assert validate_paths([LIBRARY, drafts]) == [
+    assert validate_paths([LIBRARY, drafts]).lines == [
         f"{drafts / 'carmaker-renewal.yaml'}: id: duplicate id 'carmaker-renewal' "
         "(also in scenarios/carmaker-renewal.yaml)"
     ]

@@ -6,16 +6,25 @@ Unknown keys are errors (extra="forbid"), so a misspelt field never silently dis
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from trainer.domain.mistakes import MistakeId
 
+# Sane bounds for the numbers of a negotiation: a billion of any unit (EUR, EUR million, days, %) is beyond every
+# deal a trainee rehearses, and an offer voiced from 1e308 reads as nonsense. Steps below a thousandth of a unit
+# would make offers like "EUR 181.0004".
+MAX_AMOUNT = 1e9
+MIN_STEP = 0.001
+Amount = Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
+
 
 class Strict(BaseModel):
-    """Base for every scenario model: unknown keys are errors, not silently ignored."""
+    """Base for every scenario model: unknown keys are errors, not silently ignored; .inf and .nan are refused
+    wherever a number is expected."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Direction(StrEnum):
@@ -124,13 +133,13 @@ class Issue(Strict):
     unit: str
     trainee_prefers: Direction
     counterparty_prefers: Direction
-    trainee_target: float
-    trainee_walkaway: float
-    counterparty_opening: float
-    counterparty_reservation: float  # hidden: never shown to the trainee
+    trainee_target: Amount
+    trainee_walkaway: Amount
+    counterparty_opening: Amount
+    counterparty_reservation: Amount  # hidden: never shown to the trainee
     trainee_weight: float = Field(gt=0, le=1)
     counterparty_weight: float = Field(gt=0, le=1)
-    step: float = Field(default=1.0, gt=0)  # smallest sensible movement, for rounding offers
+    step: float = Field(default=1.0, ge=MIN_STEP, le=MAX_AMOUNT)  # smallest sensible movement, for rounding offers
     aliases: list[str] = Field(default_factory=list)  # words that name this issue in free text
 
 
@@ -145,7 +154,7 @@ class ProcessTrap(Strict):
     id: str
     kind: ProcessTrapKind
     line: str  # how the counterparty proposes it
-    default_terms: dict[str, float] = Field(default_factory=dict)  # terms its draft would bring (draft traps)
+    default_terms: dict[str, Amount] = Field(default_factory=dict)  # terms its draft would bring (draft traps)
 
 
 class Scenario(Strict):

@@ -16,6 +16,9 @@ from trainer.scenarios.schema import Direction, Issue, RevealTrigger, Scenario
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MIN_OPENING_WORDS = 8
+# The counterparty's numbers stay on the trainee's scale: its opening (and a draft trap's terms) at most this many
+# times the trainee's target-to-walk-away distance from the walk-away. The shipped scenarios use at most 2.
+MAX_REACH = 10
 
 
 # --- semantic validation ---------------------------------------------------------------------------------------------
@@ -93,12 +96,26 @@ def _zone_problems(i: int, it: Issue) -> Iterator[Problem]:
         yield f"{p}.step", f"is larger than the counterparty's whole range ({_fmt(span)}); use a smaller step"
 
 
+def off_scale(it: Issue, value: float) -> str | None:
+    """Why a counterparty number is absurd next to the trainee's own (None when it is not): negative where the
+    trainee's are not, or an order of magnitude beyond the trainee's whole range."""
+    if min(it.trainee_target, it.trainee_walkaway) >= 0 > value:
+        return f"must not be negative when trainee_target and trainee_walkaway are not; got {_with_unit(value, it.unit)}"
+    reach = MAX_REACH * abs(it.trainee_target - it.trainee_walkaway)
+    if reach and abs(value - it.trainee_walkaway) > reach:
+        return (f"is absurdly far from trainee_walkaway ({_with_unit(it.trainee_walkaway, it.unit)}): at most "
+                f"{MAX_REACH} times the trainee's target-to-walk-away distance; got {_with_unit(value, it.unit)}")
+    return None
+
+
 def _check_issues(s: Scenario) -> Iterator[Problem]:
     """Every issue has a zone of agreement, aliases, a unique id; weights per side sum to 1."""
     yield from _duplicates("issues", [it.id for it in s.issues])
     owner: dict[str, str] = {}
     for i, it in enumerate(s.issues):
         yield from _zone_problems(i, it)
+        if reason := off_scale(it, it.counterparty_opening):
+            yield f"issues[{i}].counterparty_opening", reason
         if not it.aliases:
             yield (
                 f"issues[{i}].aliases",
@@ -296,6 +313,9 @@ def _check_traps(s: Scenario) -> Iterator[Problem]:
                 it = s.issue(key)
             except KeyError:
                 yield where, f"unknown issue id; known issues: {', '.join(sorted({i.id for i in s.issues}))}"
+                continue
+            if reason := off_scale(it, value):
+                yield where, reason
                 continue
             up = 1.0 if it.trainee_prefers == Direction.higher else -1.0
             if up * (value - it.counterparty_opening) > 1e-9:
