@@ -26,7 +26,7 @@ from langchain_core.messages import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, Field
 
-from trainer.config import Settings
+from trainer.config import Settings, redact, register_secret
 from trainer.llm.local import LlamaLoadError, LoadedLlama, load_llama
 from trainer.llm.protocol import ChatModel
 from trainer.llm.weights import ModelError, resolve_model_path
@@ -181,10 +181,10 @@ def _as_list(value: str | list[str] | None) -> list[str]:
 
 @contextmanager
 def endpoint_errors(url: str | None) -> Iterator[None]:
-    """Turn openai client failures into LLMUnavailable naming the URL (never the key)."""
+    """Turn openai client failures into LLMUnavailable naming the URL (credentials masked, never the key)."""
     import openai
 
-    where = url or "https://api.openai.com/v1"
+    where = redact(url or "https://api.openai.com/v1")
     try:
         yield
     except openai.APITimeoutError as exc:
@@ -198,6 +198,8 @@ def endpoint_errors(url: str | None) -> Iterator[None]:
     except openai.NotFoundError as exc:
         raise LLMUnavailable(f"The LLM endpoint at {where} does not know this model (check "
                              "LEVERAGE_LLM_MODEL).") from exc
+    except openai.RateLimitError as exc:
+        raise LLMUnavailable(f"The LLM endpoint at {where} is busy (HTTP 429).") from exc
     except openai.InternalServerError as exc:
         raise LLMUnavailable(f"The LLM endpoint at {where} failed (HTTP {exc.status_code}).") from exc
 
@@ -242,6 +244,7 @@ def openai_chat_model(settings: Settings, http_client: httpx.Client | None = Non
     if key is None and settings.llm_base_url is None:
         raise LLMUnavailable("OPENAI_API_KEY is not set (needed for api.openai.com); "
                              "or set LEVERAGE_LLM_BASE_URL to a local endpoint.")
+    register_secret(key)  # a key typed on the Settings page reaches us here without passing the settings validator
     return _guarded_chat_openai_class()(
         base_url=settings.llm_base_url,
         model=settings.llm_model,
