@@ -100,7 +100,7 @@ def test_library_logs_of_a_working_call_are_redacted(tmp_settings: Settings,
     assert _leaks(redacted_logs.text) == []
 
 
-@pytest.mark.parametrize("mode", ["refused"])
+@pytest.mark.parametrize("mode", ["refused", "silent"])
 def test_the_trainees_error_and_the_log_never_show_the_password(
     tmp_settings: Settings, redacted_logs: pytest.LogCaptureFixture, mode: str
 ) -> None:
@@ -112,7 +112,8 @@ def test_the_trainees_error_and_the_log_never_show_the_password(
     with StallServer("silent") as server:
         url = server.url if mode == "silent" else "http://127.0.0.1:1/v1"
         settings = get_settings(llm_backend="openai", llm_model="m", llm_base_url=_with_credentials(url),
-                                openai_api_key=KEY, data_dir=tmp_settings.data_dir, db_url=tmp_settings.db_url)
+                                openai_api_key=KEY, llm_first_token_timeout=0.5, llm_timeout=1.0,
+                                data_dir=tmp_settings.data_dir, db_url=tmp_settings.db_url)
         with pytest.raises(svc.PracticeError) as info:
             list(practice.reply(live, factories.realizer(settings, "llm")))
     shown = str(info.value)

@@ -49,6 +49,16 @@ def _http_url(value: str | None) -> str | None:
     return value
 
 
+# (first token, whole call) in seconds, per backend, when LEVERAGE_LLM_FIRST_TOKEN_TIMEOUT / LEVERAGE_LLM_TIMEOUT are
+# unset. An OpenAI-compatible server that is up sends its first token in about a second and a spoken line (at most
+# 120 tokens) in a few: 10 s means it is down or saturated, and the trainee is better served by Retry or the quick
+# voice than by the two minutes a hung server used to take. The embedded model works on the CPU we share: measured
+# on 2 cores under load, 5-10 s to the first token once its prompt is cached and 16-29 s for a session's first
+# reply (the whole persona prompt), up to 47 s in all; its deadlines leave room for that and still bound a turn.
+DEADLINE_DEFAULTS: dict[str, tuple[float, float]] = {"openai": (10.0, 30.0), "local": (45.0, 90.0),
+                                                     "template": (10.0, 30.0)}
+
+
 class PathSettings(BaseSettings):
     """Where things live: the data directory, the Chroma server, and folders that replace the shipped ones."""
 
@@ -88,6 +98,11 @@ class Settings(PathSettings):
     max_tokens: int = Field(default=256, ge=1, le=8192)
     n_ctx: int = Field(default=4096, ge=256, le=32768)
     n_threads: int = Field(default_factory=_default_threads, ge=1, le=256)
+    # Deadlines for every chat-model call, in seconds; unset means the backend's default (DEADLINE_DEFAULTS, and
+    # docs/deployment.md "Deadlines"). Read them as `first_token_deadline` and `total_deadline`.
+    llm_connect_timeout: float = Field(default=3.0, gt=0, le=60)  # TCP/TLS connect to an OpenAI-compatible endpoint
+    llm_first_token_timeout: float | None = Field(default=None, gt=0, le=600)  # until the first piece of text
+    llm_timeout: float | None = Field(default=None, gt=0, le=1800)  # the whole call
     db_url: str = ""
     model_path: Path | None = None
     instructor_passphrase_hash: str | None = Field(default=None, repr=False)
@@ -136,12 +151,24 @@ class Settings(PathSettings):
             self.db_url = f"sqlite:///{self.data_dir / DB_FILENAME}"
         for secret in self.secrets():
             register_secret(secret)
+        if self.first_token_deadline > self.total_deadline:
+            raise ValueError(f"{ENV_PREFIX}LLM_FIRST_TOKEN_TIMEOUT must not exceed {ENV_PREFIX}LLM_TIMEOUT")
         if self.llm_backend == "openai" and not self.llm_model:
             raise ValueError(f"{ENV_PREFIX}LLM_MODEL is required when {ENV_PREFIX}LLM_BACKEND=openai")
         if self.xapi_endpoint and not (self.xapi_username and self.xapi_password):
             names = f"{ENV_PREFIX}XAPI_USERNAME and {ENV_PREFIX}XAPI_PASSWORD"
             raise ValueError(f"{names} are required when {ENV_PREFIX}XAPI_ENDPOINT is set")
         return self
+
+    @property
+    def first_token_deadline(self) -> float:
+        """Seconds a chat-model call may take to its first piece of text (LEVERAGE_LLM_FIRST_TOKEN_TIMEOUT)."""
+        return self.llm_first_token_timeout or DEADLINE_DEFAULTS[self.llm_backend][0]
+
+    @property
+    def total_deadline(self) -> float:
+        """Seconds a chat-model call may take in all (LEVERAGE_LLM_TIMEOUT)."""
+        return self.llm_timeout or DEADLINE_DEFAULTS[self.llm_backend][1]
 
     def secrets(self) -> list[str]:
         """Every secret value these settings hold: the API key, the LRS password, and passwords in URLs. (User

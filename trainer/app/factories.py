@@ -61,7 +61,7 @@ def realizer(settings: Settings, name: str, reply_tokens: int | None = None) -> 
     if model is None:
         return TemplateRealizer()
     tokens = settings.max_tokens if reply_tokens is None else reply_tokens
-    return LLMRealizer(model, n_ctx=settings.n_ctx, reply_tokens=tokens)
+    return LLMRealizer(model, n_ctx=settings.n_ctx, reply_tokens=tokens, turn_deadline=settings.total_deadline)
 
 
 def warm_model(settings: Settings) -> None:

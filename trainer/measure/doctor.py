@@ -54,7 +54,9 @@ def _local_llm(settings: Settings) -> Check:
         details["model_path"] = str(path)
         details["model_bytes"] = path.stat().st_size
         _verify_hash(path, settings, details)
-        model = LocalChatModel(model_path=path, n_ctx=settings.n_ctx, n_threads=settings.n_threads)
+        model = LocalChatModel(model_path=path, n_ctx=settings.n_ctx, n_threads=settings.n_threads,
+                               first_token_timeout=settings.first_token_deadline,
+                               total_timeout=settings.total_deadline)
         loaded = model.loaded()
         details["load_seconds"] = round(loaded.load_seconds, 3)
         details["extra_buffers"] = loaded.extra_buffers
@@ -83,7 +85,8 @@ def _verify_hash(path: Path, settings: Settings, details: dict[str, Any]) -> Non
 def _remote_llm(settings: Settings) -> Check:
     """Ask the OpenAI-compatible endpoint for ~10 tokens."""
     details: dict[str, Any] = {"backend": "openai", "base_url": redact(settings.llm_base_url or "https://api.openai.com/v1"),
-                               "model": settings.llm_model}
+                               "model": settings.llm_model, "first_token_timeout": settings.first_token_deadline,
+                               "timeout": settings.total_deadline, "connect_timeout": settings.llm_connect_timeout}
     try:
         details["generation"] = _generate(openai_chat_model(settings))
     except LLMUnavailable as exc:
