@@ -7,9 +7,8 @@ from functools import partial
 
 import streamlit as st
 
-from trainer.config import ConfigError
 from trainer.ui import debrief, evaluate_page, instructor, practice, progress, settings_page, studio
-from trainer.ui.context import Ctx, build_ctx
+from trainer.ui.context import Ctx, build_ctx, startup_message
 
 log = logging.getLogger("leverage.app")
 
@@ -41,14 +40,9 @@ def main() -> None:
     st.set_page_config(page_title="Leverage: negotiation practice", page_icon="🤝", layout="wide")
     try:
         ctx = build_ctx()
-    except Exception as exc:  # noqa: BLE001 - configuration or database problems: say what to do
+    except Exception as exc:  # noqa: BLE001 - configuration, database or library problems: name the cause
         log.exception("startup failed")
-        st.error(
-            "Leverage could not start: "
-            + (str(exc).splitlines()[0] if isinstance(exc, ConfigError) else "the database is unavailable.")
-            + " Check the LEVERAGE_* settings (see `trainer doctor`), then reload.",
-            icon="⚠️",
-        )
+        st.error(startup_message(exc), icon="⚠️")
         st.stop()
     page = st.navigation(_pages(ctx))
     with st.sidebar:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trainer.domain.acts import Act, ActKind, ProcessAspect, TurnAnalysis
-from trainer.scenarios.library import Scenario
+from trainer.scenarios.schema import Scenario
 
 SCENARIO_DATA = {
     "id": "test-renewal",

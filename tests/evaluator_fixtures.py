@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trainer.scenarios.library import Scenario
+from trainer.scenarios.schema import Scenario
 
 
 def sample_scenario(alt_strength: str = "weak") -> Scenario:

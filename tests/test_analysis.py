@@ -308,7 +308,7 @@ def test_credible_alternatives_are_not_weak(text: str) -> None:
 
 
 def test_a_contract_length_is_not_payment_days_without_an_alias() -> None:
-    from trainer.scenarios.library import load_library
+    from trainer.scenarios.loading import load_library
 
     carmaker = load_library().scenarios["carmaker-renewal"]
     offers = analyse_turn("If you commit to a three year term, we can move to a 2% price-down.", carmaker).offers()
@@ -317,7 +317,7 @@ def test_a_contract_length_is_not_payment_days_without_an_alias() -> None:
 
 
 def test_one_value_per_issue_per_sentence() -> None:
-    from trainer.scenarios.library import load_library
+    from trainer.scenarios.loading import load_library
 
     carmaker = load_library().scenarios["carmaker-renewal"]
     text = "I propose 2% price-down, 60 days payment, three years."

@@ -9,7 +9,7 @@ import pytest
 from trainer.app import practice as svc
 from trainer.app.session import Session
 from trainer.measure.crash import audit
-from trainer.scenarios.library import load_library
+from trainer.scenarios.loading import load_library
 from trainer.storage import store as store_module
 from trainer.storage.store import NewTurn, Store, TurnConflict
 

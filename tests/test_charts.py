@@ -7,7 +7,7 @@ from trainer.domain.mistakes import MISTAKE_TITLES
 from trainer.domain.report import MistakeFinding, Report
 from trainer.engine.outcome import compute_outcome
 from trainer.engine.turn import Engine
-from trainer.scenarios.library import load_library
+from trainer.scenarios.loading import load_library
 
 
 def test_scorecard_rows_and_chart_spec() -> None:

@@ -95,7 +95,7 @@ def test_missing_file_and_unknown_scenario_exit_2(tmp_path) -> None:
 
 
 def test_scenario_from_library(tmp_path) -> None:
-    from trainer.scenarios.library import load_library
+    from trainer.scenarios.loading import load_library
 
     lib = load_library()
     if not lib.scenarios:

@@ -106,7 +106,7 @@ def test_unavailable_or_empty_index_falls_back_to_tags(tmp_path):
 
 
 def scenario_library():
-    from trainer.scenarios.library import load_library
+    from trainer.scenarios.loading import load_library
 
     return load_library()
 

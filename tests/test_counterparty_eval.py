@@ -16,7 +16,7 @@ from trainer.measure.counterparty import (
     scripts_for,
     verdict,
 )
-from trainer.scenarios.library import load_library
+from trainer.scenarios.loading import load_library
 from trainer.voice.realizer import TemplateRealizer
 
 

@@ -17,7 +17,8 @@ from trainer.cli import app
 from trainer.config import Settings
 from trainer.engine.outcome import compute_outcome
 from trainer.measure import counterparty
-from trainer.scenarios.library import Scenario, load_library
+from trainer.scenarios.loading import load_library
+from trainer.scenarios.schema import Scenario
 from trainer.storage.store import Store
 from trainer.voice.realizer import TemplateRealizer
 

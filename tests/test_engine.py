@@ -74,7 +74,7 @@ def test_closed_session_stays_closed() -> None:
 
 def test_a_partial_offer_within_its_limits_is_not_a_whole_deal() -> None:
     """Naming one issue ("2% on the price-down") must not close the deal on issues the trainee never named."""
-    from trainer.scenarios.library import load_library
+    from trainer.scenarios.loading import load_library
 
     carmaker = load_library().scenarios["carmaker-renewal"]
     eng = Engine(carmaker, seed=7)

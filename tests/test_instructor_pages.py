@@ -11,7 +11,7 @@ from report_factory import make_report
 from streamlit.testing.v1 import AppTest
 
 from trainer.instructor import auth, cohorts
-from trainer.scenarios.library import repo_scenarios_dir
+from trainer.scenarios.loading import repo_scenarios_dir
 from trainer.storage.store import Store
 
 HARNESS = str(Path(__file__).parent / "apps" / "pages_harness.py")

@@ -16,7 +16,7 @@ from trainer.commands.play import model_voice
 from trainer.config import Settings
 from trainer.llm.chat import LLMUnavailable
 from trainer.measure.counterparty import NoModelVoice, run_all, run_latency
-from trainer.scenarios.library import load_library
+from trainer.scenarios.loading import load_library
 from trainer.voice.realizer import LLMRealizer, TemplateRealizer
 
 LINE = "Thanks, we hear you and we hold our position for now."

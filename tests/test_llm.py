@@ -140,7 +140,10 @@ def openai_settings(monkeypatch: pytest.MonkeyPatch, url: str = "http://llm.test
 def test_openai_backend_is_configured_from_env(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     model = get_chat_model(openai_settings(monkeypatch))
     assert model is not None
-    assert (model.openai_api_base, model.model_name, model.max_retries) == ("http://llm.test:8080/v1", "qwen2.5", 1)
+    # no automatic retry (it doubled the wait on a hung server); the deadlines come from the settings
+    assert (model.openai_api_base, model.model_name, model.max_retries) == ("http://llm.test:8080/v1", "qwen2.5", 0)
+    assert (model.first_token_timeout, model.total_timeout) == (10.0, 30.0)
+    assert (model.request_timeout.connect, model.request_timeout.read) == (3.0, 30.0)  # read: the abandoned worker
     assert model.openai_api_key.get_secret_value() == "sk-secret-xyz"
     assert "sk-secret-xyz" not in repr(model)
 

@@ -14,7 +14,7 @@ from trainer.app import factories
 from trainer.app import practice as svc
 from trainer.app.model_queue import ModelQueue, QueueWait
 from trainer.config import Settings
-from trainer.scenarios.library import load_library
+from trainer.scenarios.loading import load_library
 from trainer.storage.store import Store
 
 

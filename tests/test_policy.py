@@ -182,7 +182,7 @@ def test_it_never_moves_past_the_trainees_own_ask() -> None:
     """Once it already gives what the trainee asked on an issue, a reciprocal step leaves that issue alone."""
     from trainer.engine.terms import better_for_trainee
     from trainer.engine.turn import Engine
-    from trainer.scenarios.library import load_library
+    from trainer.scenarios.loading import load_library
 
     carmaker = load_library().scenarios["carmaker-renewal"]
     eng = Engine(carmaker, seed=7)

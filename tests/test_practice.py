@@ -6,7 +6,7 @@ import pytest
 
 from trainer.app import practice as svc
 from trainer.config import Settings
-from trainer.scenarios.library import load_library
+from trainer.scenarios.loading import load_library
 from trainer.storage.store import Store
 
 SCENARIO = "carmaker-renewal"

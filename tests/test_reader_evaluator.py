@@ -13,7 +13,7 @@ from trainer.domain.transcripts import Turn
 from trainer.evaluation import reading
 from trainer.evaluation.evaluator import evaluate
 from trainer.reader.turns import CONFIDENT, confident, read_turn, uncertain
-from trainer.scenarios.library import load_library
+from trainer.scenarios.loading import load_library
 
 SEQUENCE_FIRST = "Let's lock the start date first and come back to the salary question afterwards."
 

@@ -289,7 +289,7 @@ def test_move_without_numbers_says_none() -> None:
 def test_embedded_model_voices_a_move_within_the_guardrails() -> None:
     from trainer.config import Settings
     from trainer.llm.chat import LLMUnavailable, get_chat_model
-    from trainer.scenarios.library import load_library
+    from trainer.scenarios.loading import load_library
 
     try:
         model = get_chat_model(Settings(llm_backend="local"))

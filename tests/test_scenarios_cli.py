@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from trainer.commands.scenarios import register
 from trainer.domain.numbers import number_variants
-from trainer.scenarios.library import load_scenario, repo_scenarios_dir
+from trainer.scenarios.loading import load_scenario, repo_scenarios_dir
 
 LIBRARY = repo_scenarios_dir()
 ROOT = LIBRARY.parent
@@ -58,7 +58,7 @@ def test_validate_broken_fixtures_fails_with_lines() -> None:
         in result.output
     )
     assert (
-        "tests/fixtures/scenarios/python-tag.yaml: invalid YAML: line 3, column 8: unsupported YAML tag"
+        "tests/fixtures/scenarios/python-tag.yaml: title: invalid YAML: line 3, column 8: unsupported YAML tag"
         in result.output
     )
     assert (
@@ -71,7 +71,7 @@ def test_validate_broken_fixtures_fails_with_lines() -> None:
 def test_validate_missing_path() -> None:
     """A typo in the path is an error, not a silent pass."""
     result = runner.invoke(_app(), ["scenarios", "validate", "nowhere/x.yaml"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # unusable input, not "problems found"
     assert "nowhere/x.yaml: no such file or directory" in result.output
 
 

@@ -9,21 +9,19 @@ from pathlib import Path
 import pytest
 
 from trainer.domain.acts import ActKind
-from trainer.scenarios.library import (
-    AlternativeStrength,
-    Direction,
-    Scenario,
+from trainer.scenarios.loading import (
     default_dirs,
     dump_scenario,
     load_library,
     load_scenario,
     parse_scenario,
     parse_yaml_text,
-    public_view,
     repo_scenarios_dir,
     validate_paths,
-    validate_scenario,
 )
+from trainer.scenarios.schema import AlternativeStrength, Direction, Scenario
+from trainer.scenarios.validation import validate_scenario
+from trainer.scenarios.views import public_view
 
 LIBRARY = repo_scenarios_dir()
 SHIPPED = sorted(p for p in LIBRARY.glob("*.yaml") if not p.name.startswith("_"))
@@ -72,7 +70,7 @@ def test_at_least_ten_scenarios_with_the_required_situations(library: dict[str, 
 
 def test_whole_library_including_template_validates() -> None:
     """`trainer scenarios validate` with no arguments must pass."""
-    assert validate_paths([LIBRARY]) == []
+    assert validate_paths([LIBRARY]).lines == []
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
@@ -235,7 +233,7 @@ def test_load_library_reports_duplicate_ids_across_dirs(
     assert lib.paths["carmaker-renewal"] == LIBRARY / "carmaker-renewal.yaml"
     dup = [e for e in lib.errors if "duplicate id 'carmaker-renewal'" in e]
     assert len(dup) == 1 and dup[0].startswith(f"{drafts / 'carmaker-renewal.yaml'}: id: duplicate id")
-    assert validate_paths([LIBRARY, drafts]) == [
+    assert validate_paths([LIBRARY, drafts]).lines == [
         f"{drafts / 'carmaker-renewal.yaml'}: id: duplicate id 'carmaker-renewal' "
         "(also in scenarios/carmaker-renewal.yaml)"
     ]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer.scenarios.library import (
+from trainer.scenarios.loading import (
     MAX_FILE_BYTES,
     ScenarioError,
     load_scenario,
@@ -59,9 +59,9 @@ EXPECTED = {
     "one-issue": "issues: must have at least 2 item(s); got 1",
     "bad-yaml-syntax": "invalid YAML: line 5, column 8:",
     "alias-bomb": "invalid YAML: line 3, column 8: YAML anchors and aliases",
-    "python-tag": "invalid YAML: line 3, column 8: unsupported YAML tag",
+    "python-tag": "title: invalid YAML: line 3, column 8: unsupported YAML tag",
     "not-a-mapping": "the file must contain a YAML mapping of scenario fields, got list",
-    "duplicate-key": "invalid YAML: line 4, column 1: duplicate key 'title'",
+    "duplicate-key": "title: invalid YAML: line 4, column 1: duplicate key 'title'",
 }
 
 
@@ -101,7 +101,7 @@ def test_fixture_problem_is_the_only_one(stem: str) -> None:
 
 def test_validate_paths_reports_every_fixture() -> None:
     """A directory of broken files yields at least one line per file, never an exception."""
-    errors = validate_paths([FIXTURES])
+    errors = validate_paths([FIXTURES]).lines
     for stem in EXPECTED:
         assert any(line.startswith(f"{FIXTURES / stem}.yaml: ") for line in errors), stem
 
@@ -188,7 +188,7 @@ def test_absolute_paths_are_kept_when_outside_cwd(tmp_path: Path) -> None:
         ("a: \x07", "invalid YAML: unacceptable character #x0007"),
         ("? [a, b]\n: 1\n", "invalid YAML: line 1, column 3: found unhashable key"),
         ("a: 1\n---\nb: 2\n", "invalid YAML: line 2, column 1: but found another document"),
-        ("a: !custom x", "invalid YAML: line 1, column 4: unsupported YAML tag '!custom'"),
+        ("a: !custom x", "a: invalid YAML: line 1, column 4: unsupported YAML tag '!custom'"),
         ("a: [b: [c: [" * 2000, "invalid YAML:"),
     ],
 )

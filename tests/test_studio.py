@@ -8,7 +8,7 @@ import pytest
 
 from trainer.app import studio
 from trainer.config import Settings
-from trainer.scenarios.library import load_library, repo_scenarios_dir
+from trainer.scenarios.loading import load_library, repo_scenarios_dir
 
 
 @pytest.fixture

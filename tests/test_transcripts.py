@@ -67,3 +67,25 @@ def test_read_source_errors(tmp_path) -> None:
     with pytest.raises(TranscriptError, match="not UTF-8"):
         read_source(str(binary))
     assert read_source("-", "me: hi") == "me: hi"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ('{"turns": [' + "9" * 5000 + "]}", "a number has 5000 digits; the limit is 100"),
+        ('{"n": -' + "9" * 4301 + ', "turns": []}', "a number has 4302 digits"),
+        ('{"turns": [{"speaker": ' + "1" * 50 + ', "text": "x"}]}', "unknown speaker int"),
+        ('{"turns": [{"speaker": ' + "[" * 50 + "]" * 50 + ', "text": "x"}]}', "unknown speaker list"),
+        ("[" * 100_000, "invalid JSON: too deeply nested"),
+    ],
+)
+def test_huge_numbers_and_odd_values_in_json_are_one_line(text: str, needle: str) -> None:
+    """Integers over Python's 4,300-digit limit used to raise ValueError out of json.loads (issue 16)."""
+    with pytest.raises(TranscriptError) as info:
+        parse_transcript(text)
+    assert needle in str(info.value) and "\n" not in str(info.value)
+
+
+def test_numbers_in_json_that_are_not_turns_are_ignored() -> None:
+    turns = parse_transcript('{"score": 1e999, "n": ' + "9" * 100 + ', "turns": [{"speaker": "trainee", "text": "hi"}]}')
+    assert [t.text for t in turns] == ["hi"]

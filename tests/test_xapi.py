@@ -280,7 +280,7 @@ def test_learninglocker_validator_agrees() -> None:
 @pytest.fixture
 def played(store: Store) -> dict:
     """A cohort with a good deal, a bad deal, a walk-away, an unevaluated ended session and an open one."""
-    from trainer.scenarios.library import load_library
+    from trainer.scenarios.loading import load_library
 
     scenarios = load_library().scenarios
     scenario = scenarios["tenant-landlord"]

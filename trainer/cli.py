@@ -8,6 +8,7 @@ import sys
 import typer
 
 from trainer.commands import bench_all, evaluate, instructor, knowledge, load, play, reader, scenarios, system
+from trainer.config import install_log_redaction
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Leverage negotiation trainer.")
 eval_app = typer.Typer(no_args_is_help=True, help="Measure a component against its evaluation set.")
@@ -34,6 +35,7 @@ for _module in COMMAND_MODULES:
 
 def main() -> None:
     """Console entry point; keeps library warnings out of command output."""
+    install_log_redaction()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     app()
 

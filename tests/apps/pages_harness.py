@@ -11,7 +11,7 @@ import streamlit as st
 
 from trainer.app import factories
 from trainer.config import get_settings
-from trainer.scenarios.library import Library
+from trainer.scenarios.loading import Library
 from trainer.storage.store import Store
 from trainer.ui.context import Ctx
 

@@ -10,7 +10,7 @@ from trainer.domain.mistakes import MISTAKE_TITLES
 from trainer.domain.report import Report
 from trainer.engine.outcome import Outcome
 from trainer.engine.terms import format_value
-from trainer.scenarios.library import Issue, Scenario
+from trainer.scenarios.schema import Issue, Scenario
 
 SEVERITY_COLOURS = {0: "#2e7d32", 1: "#f9a825", 2: "#ef6c00", 3: "#c62828"}
 SEVERITY_LABELS = {0: "handled well", 1: "minor", 2: "serious", 3: "severe"}

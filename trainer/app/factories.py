@@ -17,7 +17,7 @@ from trainer.app.session import Realizer
 from trainer.coaching.index import KnowledgeIndex
 from trainer.config import Settings
 from trainer.llm.chat import LLMUnavailable, LocalChatModel, get_chat_model
-from trainer.scenarios.library import Library, load_library
+from trainer.scenarios.loading import Library, load_library
 from trainer.storage.store import Store
 from trainer.voice.realizer import LLMRealizer, TemplateRealizer
 
@@ -63,7 +63,7 @@ def realizer(settings: Settings, name: str, reply_tokens: int | None = None) -> 
     if model is None:
         return TemplateRealizer()
     tokens = settings.max_tokens if reply_tokens is None else reply_tokens
-    return LLMRealizer(model, n_ctx=settings.n_ctx, reply_tokens=tokens)
+    return LLMRealizer(model, n_ctx=settings.n_ctx, reply_tokens=tokens, turn_deadline=settings.total_deadline)
 
 
 def model_realizer(settings: Settings, reply_tokens: int | None = None) -> Realizer:

@@ -41,7 +41,7 @@ from trainer.engine.turn import StepResult
 from trainer.evaluation.evaluator import evaluate
 from trainer.llm.chat import LLMUnavailable
 from trainer.reader.analysis import analyse_turn
-from trainer.scenarios.library import Issue, RevealTrigger, Scenario
+from trainer.scenarios.schema import Issue, RevealTrigger, Scenario
 from trainer.storage.store import NewTurn, Store, StoredTurn, TurnConflict
 from trainer.voice.realizer import TemplateRealizer
 

@@ -21,7 +21,7 @@ from trainer.domain.deal import DealState
 from trainer.engine.outcome import compute_outcome
 from trainer.engine.policy import Move
 from trainer.engine.turn import Engine, StepResult
-from trainer.scenarios.library import Scenario
+from trainer.scenarios.schema import Scenario
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,7 @@ import yaml
 
 from trainer.app.session import Session
 from trainer.config import Settings
-from trainer.scenarios.library import (
-    Scenario,
+from trainer.scenarios.loading import (
     ScenarioError,
     default_dirs,
     dump_scenario,
@@ -28,6 +27,7 @@ from trainer.scenarios.library import (
     parse_yaml_text,
     repo_scenarios_dir,
 )
+from trainer.scenarios.schema import Scenario
 from trainer.voice.realizer import TemplateRealizer
 
 DRAFTS = "scenario_drafts"
@@ -51,7 +51,8 @@ class Validation:
 
 
 def validate_text(text: str) -> Validation:
-    """Validate editor text exactly as a file named after its id would be validated."""
+    """Validate editor text exactly as a file named after its id would be validated; never raises (any text an
+    author types becomes error lines)."""
     try:
         data = parse_yaml_text(text, "editor")
     except ScenarioError as exc:
@@ -75,8 +76,12 @@ def clone_text(scenario: Scenario, new_id: str) -> str:
 
 
 def apply_form(text: str, values: dict[str, Any]) -> str:
-    """Write form values into the YAML (other fields and their order kept; comments are not)."""
-    data = parse_yaml_text(text, "editor")
+    """Write form values into the YAML (other fields and their order kept; comments are not). Text that no longer
+    parses is returned unchanged: the validation panel already says why."""
+    try:
+        data = parse_yaml_text(text, "editor")
+    except ScenarioError:
+        return text
     data.update({k: v for k, v in values.items() if k in FORM_FIELDS})
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 

@@ -22,7 +22,8 @@ from trainer.domain.acts import ActKind, TurnAnalysis
 from trainer.domain.mistakes import HINT_ACTS, MISTAKE_TITLES, MISTAKES
 from trainer.domain.report import Citation, MistakeFinding, Report
 from trainer.llm.protocol import ChatModel
-from trainer.scenarios.library import AlternativeStrength, Library, Scenario, load_library
+from trainer.scenarios.loading import Library, load_library
+from trainer.scenarios.schema import AlternativeStrength, Scenario
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,8 @@ from trainer.evaluation.evaluator import evaluate
 from trainer.evaluation.judge import LLMJudge, parse_combine
 from trainer.llm.chat import get_chat_model
 from trainer.measure.evalsets import SPLITS, bench, format_table, load_split, score, score_with_judge, summary
-from trainer.scenarios.library import Scenario, load_library
+from trainer.scenarios.loading import load_library
+from trainer.scenarios.schema import Scenario
 
 SPLIT_CHOICES = ("dev", "train", "heldout", "casino", "all")
 

@@ -15,7 +15,8 @@ from trainer.app.session import Realizer, Session, result_document, run_script
 from trainer.config import get_settings
 from trainer.llm.chat import LLMUnavailable
 from trainer.measure.counterparty import NoModelVoice, print_report, run_all
-from trainer.scenarios.library import Scenario, load_library
+from trainer.scenarios.loading import load_library
+from trainer.scenarios.schema import Scenario
 from trainer.voice.realizer import TemplateRealizer
 
 REPLY_TOKENS = 256  # a spoken line needs far less than the configured maximum

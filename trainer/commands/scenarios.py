@@ -7,17 +7,8 @@ from pathlib import Path
 import typer
 import yaml
 
-from trainer.scenarios.library import (
-    default_dirs,
-    dump_scenario,
-    load_library,
-    public_view,
-    scenario_files,
-    summary_row,
-    tidy_numbers,
-    to_json,
-    validate_paths,
-)
+from trainer.scenarios.loading import default_dirs, dump_scenario, load_library, tidy_numbers, validate_paths
+from trainer.scenarios.views import public_view, summary_row, to_json
 
 scenarios_app = typer.Typer(no_args_is_help=True, help="List, show and validate negotiation scenarios.")
 
@@ -76,19 +67,27 @@ def _yaml(data: dict) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
+# Exit codes of `validate`, documented in its help: 0 all valid, 1 problems found, 2 unusable input.
+EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
+
+
 @scenarios_app.command("validate")
 def validate_cmd(
     paths: list[Path] = typer.Argument(
         None, help="Files or folders; default: the library incl. the template."
     ),
 ) -> None:
-    """Check schema and semantics; one line per problem, non-zero exit if any."""
+    """Check schema and semantics; one line per problem. Exit 0 when every file is valid, 1 when problems were
+    found, 2 when a path names no scenario file (missing, or a folder without YAML files)."""
     targets = list(paths) if paths else default_dirs()
-    errors = validate_paths(targets)
-    for line in errors:
+    report = validate_paths(targets)
+    for line in report.lines:
         typer.echo(line, err=True)
-    if errors:
-        typer.echo(f"FAILED: {len(errors)} problem(s)", err=True)
-        raise typer.Exit(code=1)
-    count = len(scenario_files(targets, include_template=True))
-    typer.echo(f"ok: {count} scenario file(s) valid")
+    if report.unusable:
+        typer.echo(f"FAILED: {len(report.unusable)} unusable path(s), {len(report.problems)} problem(s)", err=True)
+        raise typer.Exit(code=EXIT_UNUSABLE)
+    if report.problems:
+        files = len({p.file for p in report.problems})
+        typer.echo(f"FAILED: {len(report.problems)} problem(s) in {files} file(s)", err=True)
+        raise typer.Exit(code=EXIT_PROBLEMS)
+    typer.echo(f"ok: {len(report.files)} scenario file(s) valid")

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 MAX_TURNS = 500
 MAX_BYTES = 1_000_000
+MAX_INT_CHARS = 100  # no transcript needs a longer integer; Python refuses to convert 4,300+ digits
 DEFAULT_TRAINEE_NAMES = ("trainee", "me", "you")
 LINE = re.compile(r"^\s*(?:\[[^\]]{0,20}\]\s*)?(?P<name>[^:\n]{1,40}?)\s*:\s?(?P<text>.*)$")
 
@@ -52,7 +53,13 @@ def _speaker_of(raw: object, trainee: str | None, index: int) -> Literal["traine
         return "trainee"
     if name == "counterparty" or (trainee and name and name not in DEFAULT_TRAINEE_NAMES):
         return "counterparty"
-    raise TranscriptError(f"turn {index}: unknown speaker {str(raw)[:40]!r} (expected 'trainee' or 'counterparty')")
+    raise TranscriptError(f"turn {index}: unknown speaker {_shown(raw)} (expected 'trainee' or 'counterparty')")
+
+
+def _shown(value: object, limit: int = 40) -> str:
+    """A JSON value for a message: strings quoted and cut, anything else named by its type (never str() of a deep
+    structure)."""
+    return repr(value[:limit]) if isinstance(value, str) else type(value).__name__
 
 
 def parse_json(data: object, trainee: str | None = None) -> list[Turn]:
@@ -65,7 +72,8 @@ def parse_json(data: object, trainee: str | None = None) -> list[Turn]:
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
             raise TranscriptError(f"turn {i}: expected an object with 'speaker' and 'text' strings")
         speaker = _speaker_of(item.get("speaker"), trainee, i)
-        turns.append(Turn(speaker=speaker, text=item["text"], name=str(item.get("speaker"))[:80]))
+        name = item.get("speaker")
+        turns.append(Turn(speaker=speaker, text=item["text"], name=name[:80] if isinstance(name, str) else None))
     if len(items) > MAX_TURNS:
         raise TranscriptError(f"transcript has {len(items)} turns; the limit is {MAX_TURNS}")
     return turns
@@ -92,6 +100,23 @@ def parse_plain(text: str, trainee: str | None = None) -> list[Turn]:
     return turns
 
 
+def _bounded_int(text: str) -> int:
+    """JSON integers as Python ints, refusing the absurd ones before Python's 4,300-digit limit raises."""
+    if len(text) > MAX_INT_CHARS:
+        raise TranscriptError(f"invalid JSON: a number has {len(text)} digits; the limit is {MAX_INT_CHARS}")
+    return int(text)
+
+
+def _load_json(text: str) -> object:
+    """Decode JSON, with every way it can fail as one TranscriptError line."""
+    try:
+        return json.loads(text, parse_int=_bounded_int)
+    except json.JSONDecodeError as exc:
+        raise TranscriptError(f"invalid JSON: {exc.msg} (line {exc.lineno})") from None
+    except RecursionError:
+        raise TranscriptError("invalid JSON: too deeply nested") from None
+
+
 def parse_transcript(text: str, trainee: str | None = None) -> list[Turn]:
     """Turns from raw input: JSON when it looks like JSON, otherwise `Name: text` lines."""
     _check_size(text)
@@ -99,11 +124,7 @@ def parse_transcript(text: str, trainee: str | None = None) -> list[Turn]:
     if not stripped:
         raise TranscriptError("transcript is empty")
     if stripped[0] in "{[":
-        try:
-            data = json.loads(stripped)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            raise TranscriptError(f"invalid JSON: {getattr(exc, 'msg', 'too deeply nested')} (line {getattr(exc, 'lineno', '?')})") from None
-        return _check_turns(parse_json(data, trainee))
+        return _check_turns(parse_json(_load_json(stripped), trainee))
     return _check_turns(parse_plain(stripped, trainee))
 
 

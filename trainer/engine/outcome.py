@@ -12,7 +12,7 @@ from pydantic import Field
 from trainer.domain.base import Strict
 from trainer.domain.deal import Concession, DealState, Side, Status
 from trainer.engine.terms import trainee_gain, trainee_utility
-from trainer.scenarios.library import Issue, Scenario
+from trainer.scenarios.schema import Issue, Scenario
 
 
 class IssueOutcome(Strict):

@@ -24,7 +24,7 @@ from trainer.engine.terms import (
     trainee_gain,
     trainee_sign,
 )
-from trainer.scenarios.library import Issue, Scenario
+from trainer.scenarios.schema import Issue, Scenario
 
 BASE_SHARE = 0.45  # what plain, mistake-free haggling gets out of it
 TRADE_SHARE, TRADE_CAP = 0.1, 3  # per conditional trade

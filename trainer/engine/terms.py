@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from trainer.scenarios.library import Direction, Issue
+from trainer.scenarios.schema import Direction, Issue
 
 
 def trainee_sign(issue: Issue) -> int:

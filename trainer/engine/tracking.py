@@ -8,7 +8,7 @@ from trainer.domain.acts import Act, ActKind, ProcessAspect, TurnAnalysis
 from trainer.domain.deal import Concession, DealState, Phase, Side, Status, TurnEvents
 from trainer.engine.policy import Move
 from trainer.engine.terms import better_for_trainee
-from trainer.scenarios.library import RevealTrigger, Scenario
+from trainer.scenarios.schema import RevealTrigger, Scenario
 
 QUESTION_KINDS = (
     ActKind.question_interests,

@@ -13,7 +13,7 @@ from trainer.domain.deal import DealState
 from trainer.engine.policy import Move, decide, open_move
 from trainer.engine.tracking import apply_move, apply_trainee, record_input_problem
 from trainer.reader.analysis import analyse_turn
-from trainer.scenarios.library import Scenario
+from trainer.scenarios.schema import Scenario
 
 MAX_CHARS = 2000
 Analyser = Callable[[str, Scenario | None, str | None], TurnAnalysis]

@@ -16,7 +16,7 @@ from trainer.evaluation.reading import READINGS, Mode, at_threshold, model_analy
 from trainer.reader import lexicon as lx
 from trainer.reader.analysis import analyse_turn, split_sentences
 from trainer.reader.model import ActReader
-from trainer.scenarios.library import Scenario
+from trainer.scenarios.schema import Scenario
 
 __all__ = ["Turn", "TranscriptError", "parse_transcript", "evaluate", "Detection", "Judge"]
 

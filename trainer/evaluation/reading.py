@@ -27,7 +27,7 @@ from trainer.domain.transcripts import Turn
 from trainer.reader.model import ActReader
 from trainer.reader.turns import confident, read_turns
 from trainer.resources import ResourceMissing
-from trainer.scenarios.library import Scenario
+from trainer.scenarios.schema import Scenario
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import re
 from trainer.domain.acts import ActKind, ProcessAspect
 from trainer.domain.mistakes import MISTAKES
 from trainer.reader.analysis import analyse_sentence, split_sentences
-from trainer.scenarios.library import Direction, Scenario
+from trainer.scenarios.schema import Direction, Scenario
 
 MAX_QUOTE = 160
 

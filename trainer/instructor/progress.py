@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from trainer.domain.mistakes import MISTAKE_IDS, MISTAKE_TITLES
-from trainer.scenarios.library import Scenario
+from trainer.scenarios.schema import Scenario
 from trainer.storage.history import HistoryEntry, load_history
 from trainer.storage.store import Store
 

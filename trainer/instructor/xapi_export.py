@@ -80,7 +80,7 @@ def run(
     client: LrsClient | None = None,
 ) -> int:
     """The command: returns its exit code; statements go to `out` (or stdout), the summary to `echo`."""
-    from trainer.scenarios.library import load_library
+    from trainer.scenarios.loading import load_library
 
     fmt = fmt or ("jsonl" if out is not None and out.suffix in (".jsonl", ".ndjson") else "json")
     try:

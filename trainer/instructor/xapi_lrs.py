@@ -39,6 +39,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from trainer import config
+
 try:  # POSIX; on other systems two concurrent exports are not serialised
     import fcntl
 except ImportError:  # pragma: no cover
@@ -101,10 +103,8 @@ class LrsConfig:
 
 
 def redact(text: str, secrets: tuple[str, ...]) -> str:
-    """The text with every secret (3 characters or longer) replaced by ***."""
-    for secret in sorted((s for s in secrets if s and len(s) >= 3), key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text
+    """The text with every secret (3 characters or longer) replaced by ***, by the one redaction function."""
+    return config.redact(text, secrets)
 
 
 @dataclass

@@ -26,7 +26,8 @@ from langchain_core.messages import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, Field
 
-from trainer.config import Settings
+from trainer.config import DEADLINE_DEFAULTS, Settings, redact, register_secret
+from trainer.llm.deadlines import Call, DeadlineExceeded, Deadlines, call_within, stream_within
 from trainer.llm.local import LlamaLoadError, LoadedLlama, load_llama
 from trainer.llm.protocol import ChatModel
 from trainer.llm.weights import ModelError, resolve_model_path
@@ -44,6 +45,27 @@ _PASS_THROUGH = (
 
 class LLMUnavailable(Exception):
     """The configured model cannot answer; the message is safe to show users (URL or path, never the key)."""
+
+
+class LLMTimeout(LLMUnavailable):
+    """The model missed its first-token or overall deadline; the message names the setting that sets it."""
+
+
+# A per-call option (`model.stream(messages, deadline=seconds)`): no deadline of this call is longer, so a caller
+# with its own budget (the voice's turn) can hand the rest of it down.
+DEADLINE_OPTION = "deadline"
+
+
+def _timeout_error(exc: DeadlineExceeded, what: str) -> LLMTimeout:
+    """The user-facing line for a missed deadline: what was late, by which setting."""
+    if exc.first_token:
+        return LLMTimeout(f"{what} sent no reply within {exc.seconds:g} s (LEVERAGE_LLM_FIRST_TOKEN_TIMEOUT).")
+    return LLMTimeout(f"{what} did not finish its reply within {exc.seconds:g} s (LEVERAGE_LLM_TIMEOUT).")
+
+
+def _is_text(chunk: ChatGenerationChunk) -> bool:
+    """A streamed piece that carries words (a role-only or finish-only chunk is not the first token)."""
+    return bool(chunk.text)
 
 
 # ---------------------------------------------------------------- message conversion
@@ -91,10 +113,17 @@ class LocalChatModel(BaseChatModel):
     repeat_penalty: float = 1.0
     seed: int | None = None
     stop: list[str] = Field(default_factory=list)
+    # seconds from when the model starts on the request (queueing behind other trainees is not counted)
+    first_token_timeout: float = DEADLINE_DEFAULTS["local"][0]
+    total_timeout: float = DEADLINE_DEFAULTS["local"][1]
 
     @property
     def _llm_type(self) -> str:
         return "leverage-llama-cpp"
+
+    def _deadlines(self, kwargs: dict[str, Any]) -> Deadlines:
+        """This call's deadlines: the model's own, capped by a `deadline` option."""
+        return Deadlines(self.first_token_timeout, self.total_timeout).capped(kwargs.get(DEADLINE_OPTION))
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
@@ -130,10 +159,18 @@ class LocalChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        loaded = self.loaded()
-        with loaded.lock:
-            response = loaded.llama.create_chat_completion(
-                messages=to_llama_messages(messages), stream=False, **self._options(stop, kwargs))
+        loaded, options = self.loaded(), self._options(stop, kwargs)
+
+        def complete(call: Call) -> dict[str, Any]:
+            with loaded.lock:  # waiting here, behind other trainees, is not counted against the deadline
+                call.begin()
+                return loaded.llama.create_chat_completion(
+                    messages=to_llama_messages(messages), stream=False, **options)
+
+        try:
+            response = call_within(complete, self._deadlines(kwargs).total, queued=True)
+        except DeadlineExceeded as exc:
+            raise _timeout_error(exc, "The local model") from None
         choice = response["choices"][0]
         usage = response.get("usage") or {}
         message = AIMessage(
@@ -152,22 +189,41 @@ class LocalChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        loaded = self.loaded()
-        with loaded.lock:  # held until the stream ends or the consumer closes it
-            stream = loaded.llama.create_chat_completion(
-                messages=to_llama_messages(messages), stream=True, **self._options(stop, kwargs))
-            for part in stream:
-                choice = part["choices"][0]
-                text = choice["delta"].get("content") or ""
-                finish = choice.get("finish_reason")
-                if not text and not finish:
-                    continue
-                info = {"finish_reason": finish, "model_name": self.model_path.name} if finish else {}
-                chunk = ChatGenerationChunk(message=AIMessageChunk(content=text, response_metadata=info),
-                                            generation_info=info or None)
-                if run_manager and text:
-                    run_manager.on_llm_new_token(text, chunk=chunk)
+        loaded, options = self.loaded(), self._options(stop, kwargs)
+
+        def produce(call: Call) -> Iterator[ChatGenerationChunk]:
+            with loaded.lock:  # held until the stream ends or the caller goes; queueing here is not counted
+                call.begin()
+                stream = loaded.llama.create_chat_completion(
+                    messages=to_llama_messages(messages), stream=True, **options)
+                try:
+                    yield from self._chunks(stream, call)
+                finally:
+                    close = getattr(stream, "close", None)
+                    if close is not None:
+                        close()  # llama.cpp's generator: stop decoding before the lock is released
+
+        try:
+            for chunk in stream_within(produce, self._deadlines(kwargs), queued=True, has_text=_is_text):
+                if run_manager and chunk.text:
+                    run_manager.on_llm_new_token(chunk.text, chunk=chunk)
                 yield chunk
+        except DeadlineExceeded as exc:
+            raise _timeout_error(exc, "The local model") from None
+
+    def _chunks(self, stream: Iterator[dict[str, Any]], call: Call) -> Iterator[ChatGenerationChunk]:
+        """llama.cpp's streamed parts as LangChain chunks, until the caller goes."""
+        for part in stream:
+            if call.cancelled.is_set():
+                return  # the caller gave up (a deadline, or it has heard enough): free the model now
+            choice = part["choices"][0]
+            text = choice["delta"].get("content") or ""
+            finish = choice.get("finish_reason")
+            if not text and not finish:
+                continue
+            info = {"finish_reason": finish, "model_name": self.model_path.name} if finish else {}
+            yield ChatGenerationChunk(message=AIMessageChunk(content=text, response_metadata=info),
+                                      generation_info=info or None)
 
 
 def _as_list(value: str | list[str] | None) -> list[str]:
@@ -181,15 +237,15 @@ def _as_list(value: str | list[str] | None) -> list[str]:
 
 @contextmanager
 def endpoint_errors(url: str | None) -> Iterator[None]:
-    """Turn openai client failures into LLMUnavailable naming the URL (never the key)."""
+    """Turn openai client failures into LLMUnavailable naming the URL (credentials masked, never the key)."""
     import openai
 
-    where = url or "https://api.openai.com/v1"
+    where = redact(url or "https://api.openai.com/v1")
     try:
         yield
     except openai.APITimeoutError as exc:
-        raise LLMUnavailable(f"The LLM endpoint at {where} timed out. Check LEVERAGE_LLM_BASE_URL, "
-                             "or set LEVERAGE_LLM_BACKEND=template.") from exc
+        raise LLMTimeout(f"The LLM endpoint at {where} timed out. Check LEVERAGE_LLM_BASE_URL, "
+                         "or set LEVERAGE_LLM_BACKEND=template.") from exc
     except openai.APIConnectionError as exc:
         raise LLMUnavailable(f"Cannot reach the LLM endpoint at {where}. Check LEVERAGE_LLM_BASE_URL, "
                              "or set LEVERAGE_LLM_BACKEND=template.") from exc
@@ -198,6 +254,8 @@ def endpoint_errors(url: str | None) -> Iterator[None]:
     except openai.NotFoundError as exc:
         raise LLMUnavailable(f"The LLM endpoint at {where} does not know this model (check "
                              "LEVERAGE_LLM_MODEL).") from exc
+    except openai.RateLimitError as exc:
+        raise LLMUnavailable(f"The LLM endpoint at {where} is busy (HTTP 429).") from exc
     except openai.InternalServerError as exc:
         raise LLMUnavailable(f"The LLM endpoint at {where} failed (HTTP {exc.status_code}).") from exc
 
@@ -213,14 +271,39 @@ def _guarded_chat_openai_class() -> type[BaseChatModel]:
         streams: ClassVar[bool] = True
         supports_json_schema: ClassVar[bool] = True  # sent as response_format; servers that ignore it still get the prompt
         is_small_local: ClassVar[bool] = False
+        first_token_timeout: float = DEADLINE_DEFAULTS["openai"][0]
+        total_timeout: float = DEADLINE_DEFAULTS["openai"][1]
+
+        def _deadlines(self, kwargs: dict[str, Any]) -> Deadlines:
+            """This call's deadlines (the `deadline` option is ours: it never reaches the endpoint)."""
+            return Deadlines(self.first_token_timeout, self.total_timeout).capped(kwargs.pop(DEADLINE_OPTION, None))
+
+        def _where(self) -> str:
+            return f"The LLM endpoint at {redact(self.openai_api_base or 'https://api.openai.com/v1')}"
 
         def _generate(self, *args: Any, **kwargs: Any) -> ChatResult:
-            with endpoint_errors(self.openai_api_base):
-                return super()._generate(*args, **kwargs)
+            deadlines = self._deadlines(kwargs)
+
+            def complete(call: Call) -> ChatResult:
+                with endpoint_errors(self.openai_api_base):
+                    return super(GuardedChatOpenAI, self)._generate(*args, **kwargs)
+
+            try:
+                return call_within(complete, deadlines.total)
+            except DeadlineExceeded as exc:
+                raise _timeout_error(exc, self._where()) from None
 
         def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-            with endpoint_errors(self.openai_api_base):
-                yield from super()._stream(*args, **kwargs)
+            deadlines = self._deadlines(kwargs)
+
+            def produce(call: Call) -> Iterator[ChatGenerationChunk]:
+                with endpoint_errors(self.openai_api_base):
+                    yield from super(GuardedChatOpenAI, self)._stream(*args, **kwargs)
+
+            try:
+                yield from stream_within(produce, deadlines, has_text=_is_text)
+            except DeadlineExceeded as exc:
+                raise _timeout_error(exc, self._where()) from None
 
         async def _agenerate(self, *args: Any, **kwargs: Any) -> ChatResult:
             with endpoint_errors(self.openai_api_base):
@@ -235,22 +318,29 @@ def _guarded_chat_openai_class() -> type[BaseChatModel]:
 
 
 def openai_chat_model(settings: Settings, http_client: httpx.Client | None = None) -> BaseChatModel:
-    """ChatOpenAI for any OpenAI-compatible endpoint; short timeouts so a dead server fails fast."""
+    """ChatOpenAI for any OpenAI-compatible endpoint, held to the configured deadlines.
+
+    The caller is freed at the first-token or overall deadline whatever the socket does; the client's own read
+    timeout (the overall deadline) only ends the abandoned worker. No automatic retry: it doubled the wait on a hung
+    server, and the trainee has a Retry button."""
     import httpx
 
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     if key is None and settings.llm_base_url is None:
         raise LLMUnavailable("OPENAI_API_KEY is not set (needed for api.openai.com); "
                              "or set LEVERAGE_LLM_BASE_URL to a local endpoint.")
+    register_secret(key)  # a key typed on the Settings page reaches us here without passing the settings validator
     return _guarded_chat_openai_class()(
         base_url=settings.llm_base_url,
         model=settings.llm_model,
         api_key=key or "not-needed",  # local servers (llama.cpp, Ollama, vLLM) ignore the key
         temperature=settings.temperature,
         max_tokens=settings.max_tokens,
-        timeout=httpx.Timeout(60.0, connect=5.0),
-        max_retries=1,
+        timeout=httpx.Timeout(settings.total_deadline, connect=settings.llm_connect_timeout),
+        max_retries=0,
         http_client=http_client,
+        first_token_timeout=settings.first_token_deadline,
+        total_timeout=settings.total_deadline,
     )
 
 
@@ -264,7 +354,8 @@ def local_chat_model(settings: Settings) -> LocalChatModel:
     except ModelError as exc:
         raise LLMUnavailable(str(exc)) from exc
     return LocalChatModel(model_path=path, n_ctx=settings.n_ctx, n_threads=settings.n_threads,
-                          temperature=settings.temperature, max_tokens=settings.max_tokens)
+                          temperature=settings.temperature, max_tokens=settings.max_tokens,
+                          first_token_timeout=settings.first_token_deadline, total_timeout=settings.total_deadline)
 
 
 def get_chat_model(settings: Settings) -> ChatModel | None:

@@ -26,8 +26,9 @@ class ChatReply(Protocol):
 class ChatModel(Protocol):
     """What callers need from a chat model: a whole reply, a streamed one, and what the model can do.
 
-    Options are passed by keyword: `max_tokens`, `temperature`, `stop`, and `response_format` when the model
-    `supports_json_schema`.
+    Options are passed by keyword: `max_tokens`, `temperature`, `stop`, `response_format` when the model
+    `supports_json_schema`, and `deadline` (seconds: no deadline of this call is longer; models without deadlines
+    ignore it).
     """
 
     @property

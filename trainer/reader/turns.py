@@ -17,7 +17,7 @@ from trainer.domain.acts import Act, ActKind, TurnAnalysis
 from trainer.reader.analysis import MAX_CHARS, Sentence, analyse_sentence, split_sentences
 from trainer.reader.corpus import LABELS
 from trainer.reader.model import ActReader
-from trainer.scenarios.library import Scenario
+from trainer.scenarios.schema import Scenario
 
 # Below this calibrated probability an act is not reported at all.
 POSSIBLE = 0.35

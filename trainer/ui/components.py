@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from trainer.engine.terms import format_value
-from trainer.scenarios.library import Issue
+from trainer.scenarios.schema import Issue
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,9 @@ from streamlit.navigation.page import StreamlitPage
 
 from trainer.app import factories
 from trainer.coaching.index import KnowledgeIndex
-from trainer.config import ConfigError, Settings, get_settings
-from trainer.scenarios.library import Library, Scenario, default_dirs
+from trainer.config import ConfigError, Settings, get_settings, install_log_redaction, redact, register_secret
+from trainer.scenarios.loading import Library, default_dirs
+from trainer.scenarios.schema import Scenario
 from trainer.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ def effective_settings(base: Settings, prefs: Prefs) -> Settings:
         overrides["llm_base_url"] = prefs.base_url or base.llm_base_url
         overrides["llm_model"] = prefs.model or base.llm_model
         if prefs.api_key:
+            register_secret(prefs.api_key)  # typed on the Settings page: masked in every message and log from now
             overrides["openai_api_key"] = SecretStr(prefs.api_key)
     return base.model_copy(update=overrides)
 
@@ -179,10 +181,43 @@ def _trainee_id(store: Store) -> str:
     return trainee_id
 
 
+class StartupError(Exception):
+    """The app cannot start; the message names the part that failed and why, in one line, credentials masked."""
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of an error, without SQLAlchemy's "Background on this error" links, credentials masked."""
+    line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return redact(line.split(" (Background on this error")[0]).strip() or type(exc).__name__
+
+
 def build_ctx() -> Ctx:
-    """Assemble the context for this run of the script (cheap: the heavy parts are cached)."""
+    """Assemble the context for this run of the script (cheap: the heavy parts are cached). Each part that can fail
+    says so by name: a broken scenario file never stops the start (it is listed on the picker), a database that
+    cannot be opened is reported as that, with the masked URL and the driver's reason."""
+    install_log_redaction()
     settings = get_settings()
-    store = _store(settings.db_url)
-    library = _library(tuple(str(d) for d in default_dirs()))
-    return Ctx(settings=settings, store=store, library=library, trainee_id=_trainee_id(store), prefs=_prefs())
+    where = redact(settings.db_url)
+    try:
+        store = _store(settings.db_url)
+    except Exception as exc:
+        raise StartupError(f"the database at {where} could not be opened: {_reason(exc)}.") from exc
+    try:
+        library = _library(tuple(str(d) for d in default_dirs()))
+    except Exception as exc:
+        raise StartupError(f"the scenario library could not be read: {_reason(exc)}.") from exc
+    try:
+        trainee_id = _trainee_id(store)
+    except Exception as exc:
+        raise StartupError(f"the database at {where} could not be read: {_reason(exc)}.") from exc
+    return Ctx(settings=settings, store=store, library=library, trainee_id=trainee_id, prefs=_prefs())
+
+
+def startup_message(exc: BaseException) -> str:
+    """What the app says when it cannot start: the real cause and what to check, on one line."""
+    if isinstance(exc, ConfigError | StartupError):
+        cause = str(exc).splitlines()[0]
+    else:
+        cause = f"an unexpected error ({type(exc).__name__}: {_reason(exc)})"
+    return f"Leverage could not start: {redact(cause)} Check the LEVERAGE_* settings (see `trainer doctor`), then reload."
 

@@ -12,7 +12,7 @@ from trainer.coaching.coach import CoachingPoint
 from trainer.domain.mistakes import MISTAKE_TITLES
 from trainer.domain.report import Evidence, MistakeFinding, Report
 from trainer.engine.outcome import Outcome
-from trainer.scenarios.library import Scenario
+from trainer.scenarios.schema import Scenario
 from trainer.ui import components as ui
 from trainer.ui.context import Ctx, knowledge_index
 from trainer.ui.keys import BRIEFING, DEBRIEF_ID, FOCUS_FILTER

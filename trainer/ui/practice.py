@@ -12,7 +12,7 @@ from trainer.app import factories
 from trainer.app import practice as svc
 from trainer.domain.mistakes import MISTAKE_TITLES
 from trainer.llm.chat import LLMUnavailable
-from trainer.scenarios.library import Scenario
+from trainer.scenarios.schema import Scenario
 from trainer.ui import components as ui
 from trainer.ui.context import Ctx, knowledge_index
 from trainer.ui.keys import BRIEFING, DEBRIEF_ID, FOCUS_FILTER

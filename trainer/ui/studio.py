@@ -15,7 +15,7 @@ import streamlit as st
 from trainer.app import studio
 from trainer.app.session import Session
 from trainer.domain.mistakes import MISTAKE_TITLES
-from trainer.scenarios.library import Scenario
+from trainer.scenarios.schema import Scenario
 from trainer.ui import components as ui
 from trainer.ui.context import Ctx, refresh_library
 from trainer.ui.instructor import require_instructor

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from trainer.domain.deal import DealState
 from trainer.domain.numbers import numbers_in
 from trainer.engine.policy import Move
-from trainer.scenarios.library import Scenario
+from trainer.scenarios.schema import Scenario
 
 MAX_WORDS = 110
 MIN_WORDS = 3

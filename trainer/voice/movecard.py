@@ -13,7 +13,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from trainer.domain.deal import DealState
 from trainer.engine.policy import Move, MoveKind
-from trainer.scenarios.library import Scenario
+from trainer.scenarios.schema import Scenario
 from trainer.voice.phrasebook import draft_line, with_reveals
 
 TRIM_BLOCK = 8  # drop old dialogue 8 messages at a time, so the cached prefix survives several turns

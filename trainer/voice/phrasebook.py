@@ -11,7 +11,7 @@ import hashlib
 from trainer.domain.deal import DealState
 from trainer.engine.policy import Move, MoveKind
 from trainer.engine.terms import format_value
-from trainer.scenarios.library import Scenario
+from trainer.scenarios.schema import Scenario
 from trainer.voice.guardrails import missing_numbers
 
 WARM_WORDS = ("warm", "friendly", "jovial", "upbeat", "chatty", "informal", "cheerful", "genial")

@@ -15,11 +15,12 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage
 
+from trainer.config import redact
 from trainer.domain.deal import DealState
 from trainer.engine.policy import Move
-from trainer.llm.chat import LLMUnavailable, token_counter
+from trainer.llm.chat import DEADLINE_OPTION, LLMUnavailable, token_counter
 from trainer.llm.protocol import ChatModel, ChatReply
-from trainer.scenarios.library import Scenario
+from trainer.scenarios.schema import Scenario
 from trainer.voice.guardrails import (
     MAX_WORDS,
     allowed_numbers,
@@ -132,8 +133,12 @@ class LLMRealizer:
         counter: Callable[[str], int] | None = None,
         fallback: TemplateRealizer | None = None,
         max_reply_tokens: int = 120,
+        turn_deadline: float | None = None,
     ) -> None:
         self.model = model
+        # Seconds for the whole turn, both attempts included (LEVERAGE_LLM_TIMEOUT): a retry after a broken first
+        # reply gets only what is left, so a turn never waits twice the deadline.
+        self.turn_deadline = turn_deadline
         self.max_reply_tokens = max_reply_tokens  # a spoken line needs far less; caps time per turn
         self.n_ctx = n_ctx
         self.reply_tokens = reply_tokens
@@ -188,6 +193,10 @@ class LLMRealizer:
         retry: list[str] = []
         notes = self._notes_for(history)
         for attempt in (1, 2):
+            left = self._time_left(started)
+            if left is not None and left <= 0:
+                meta["problems"].append("deadline")  # no time for a second attempt: the template voice answers
+                break
             meta["attempts"] = attempt
             messages, dropped = build_messages(
                 move, state, scenario, history, self.budget(), self.count, retry, notes
@@ -196,13 +205,13 @@ class LLMRealizer:
             self._remember(history, str(messages[-1].content))
             guard = _Guard(allowed, scenario.counterparty.name, _trainee_lines(history))
             try:
-                yield from self._attempt(messages, guard, meta, started)
+                yield from self._attempt(messages, guard, meta, started, left)
             except Exception as exc:  # noqa: BLE001 - any model failure falls back to the template voice
                 if isinstance(exc, LLMUnavailable) and not guard.emitted:
-                    raise  # endpoint down before a word: the caller keeps the turn pending and offers Retry
-                log.warning("LLM voice failed: %s", exc)
+                    raise  # endpoint down or past its deadline before a word: the caller keeps the turn pending
+                log.warning("LLM voice failed: %s", redact(exc))
                 meta["problems"].append(f"error:{type(exc).__name__}")
-                meta["error"] = str(exc)
+                meta["error"] = redact(exc)  # kept with the turn: never a credential
                 meta["raw"].append(guard.raw)
                 if guard.emitted:
                     yield from self._complete(guard, move, state, scenario, meta)
@@ -216,19 +225,27 @@ class LLMRealizer:
             meta["problems"].extend(retry)
         yield from self._fall_back(move, state, scenario, meta)
 
-    def _pieces(self, messages: list[BaseMessage]) -> Iterator[ChatReply]:
-        """The model's reply as it comes; a model that cannot stream answers in one piece."""
+    def _time_left(self, started: float) -> float | None:
+        """Seconds left of this turn's deadline (None: no turn deadline)."""
+        return None if self.turn_deadline is None else self.turn_deadline - (time.monotonic() - started)
+
+    def _pieces(self, messages: list[BaseMessage], left: float | None = None) -> Iterator[ChatReply]:
+        """The model's reply as it comes; a model that cannot stream answers in one piece. `left` caps the call's
+        own deadlines by what remains of the turn."""
         options: dict[str, Any] = {"max_tokens": self.max_reply_tokens, "stop": ["\n\n"]}
+        if left is not None:
+            options[DEADLINE_OPTION] = left
         if self.model.streams:
             yield from self.model.stream(messages, **options)
         else:
             yield self.model.invoke(messages, **options)
 
     def _attempt(
-        self, messages: list[BaseMessage], guard: _Guard, meta: dict[str, Any], started: float
+        self, messages: list[BaseMessage], guard: _Guard, meta: dict[str, Any], started: float,
+        left: float | None = None,
     ) -> Iterator[str]:
         """Stream one model attempt through the guard; stop at the first broken rule."""
-        for chunk in self._pieces(messages):
+        for chunk in self._pieces(messages, left):
             meta.setdefault("ttft_model", round(time.monotonic() - started, 3))
             safe = guard.feed(str(chunk.content))
             if safe is None:
