@@ -7,7 +7,17 @@ import sys
 
 import typer
 
-from trainer.commands import bench_all, evaluate, instructor, knowledge, play, reader, scenarios, system
+from trainer.commands import (
+    bench_all,
+    evaluate,
+    instructor,
+    knowledge,
+    learn,
+    play,
+    reader,
+    scenarios,
+    system,
+)
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Leverage negotiation trainer.")
 eval_app = typer.Typer(no_args_is_help=True, help="Measure a component against its evaluation set.")
@@ -24,6 +34,7 @@ COMMAND_MODULES = (
     knowledge,  # ingest, ask, eval retrieval, bench retrieval
     reader,  # train reader, eval reader, bench reader
     instructor,  # instructor hash-passphrase, cohorts
+    learn,  # eval levels, eval replay
     bench_all,  # bench all
 )
 

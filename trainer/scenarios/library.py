@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from trainer.config import REPO_ROOT, path_settings
 from trainer.domain.mistakes import MistakeId
 from trainer.domain.numbers import number_variants, number_words
+from trainer.scenarios.levels import LevelBounds, level_problems
 
 
 class Strict(BaseModel):
@@ -172,6 +173,8 @@ class Scenario(Strict):
     counterparty: Counterparty
     issues: list[Issue] = Field(min_length=2, max_length=6)
     process_traps: list[ProcessTrap] = Field(min_length=1)
+    levels: LevelBounds = Field(default_factory=LevelBounds)  # difficulty bounds (trainer/scenarios/levels.py)
+    rewind_limit: int = Field(default=3, ge=0, le=20)  # rewinds per session; a cohort may override it
 
     def issue(self, issue_id: str) -> Issue:
         """Look up an issue by id (KeyError if unknown)."""
@@ -715,7 +718,18 @@ def _check_leaks(s: Scenario) -> Iterator[Problem]:
                 )
 
 
-SEMANTIC_CHECKS = (_check_issues, _check_trainee, _check_counterparty, _check_traps, _check_leaks)
+def _check_levels(s: Scenario) -> Iterator[Problem]:
+    """Every difficulty level keeps the rules above (trainer/scenarios/levels.py)."""
+    texts = list(trainee_visible_texts(s))
+    cp = s.counterparty
+
+    def leak(value: float, unit: str) -> str | None:
+        return next((path for path, text in texts if _leak_pattern(value, unit).search(text)), None)
+
+    yield from level_problems(s.levels, s.issues, [*cp.situational_needs, *cp.stakeholders, *cp.alternatives], leak)
+
+
+SEMANTIC_CHECKS = (_check_issues, _check_trainee, _check_counterparty, _check_traps, _check_leaks, _check_levels)
 
 
 def semantic_problems(s: Scenario, stem: str | None = None) -> list[Problem]:
