@@ -28,6 +28,7 @@ from trainer.domain.acts import Act, ActKind, TurnAnalysis
 from trainer.domain.deal import DealState
 from trainer.domain.report import Report
 from trainer.domain.transcripts import Turn
+from trainer.engine.difficulty import scenario_at
 from trainer.engine.outcome import Outcome, compute_outcome
 from trainer.engine.terms import better_for_trainee, format_value
 from trainer.engine.turn import StepResult
@@ -35,6 +36,7 @@ from trainer.evaluation.evaluator import evaluate
 from trainer.llm.chat import LLMUnavailable
 from trainer.reader.analysis import analyse_turn
 from trainer.scenarios.library import Issue, RevealTrigger, Scenario
+from trainer.storage import branches as lineage
 from trainer.storage.store import Store, StoredTurn
 from trainer.voice.realizer import TemplateRealizer
 
@@ -161,9 +163,12 @@ class Practice:
 
     # -- lifecycle
 
-    def start(self, trainee_id: str, scenario_id: str, seed: int | None = None, realizer: str = "llm") -> Live:
-        """Create the stored session and commit the counterparty's opening line (always the quick voice)."""
-        scenario = self.scenarios[scenario_id]
+    def start(
+        self, trainee_id: str, scenario_id: str, seed: int | None = None, realizer: str = "llm", level: str | None = None
+    ) -> Live:
+        """Create the stored session and commit the counterparty's opening line (always the quick voice); the
+        level defaults to the scenario's own."""
+        scenario = scenario_at(self.scenarios[scenario_id], level)
         seed = secrets.randbelow(2**31) if seed is None else seed
         game = Session(scenario, seed=seed)
         for _ in game.open(TemplateRealizer()):
@@ -171,6 +176,7 @@ class Practice:
         session_id = self.store.create_session(
             trainee_id=trainee_id, scenario_id=scenario_id, seed=seed, realizer=realizer, state_json=game.state
         )
+        lineage.set_level(self.store, session_id, scenario.level.value)
         opening = game.lines[-1]
         opening.meta["opening"] = True
         self.store.add_turn(session_id, speaker=COUNTERPARTY, text=opening.text, move=opening.move, meta=opening.meta)
@@ -230,6 +236,7 @@ class Practice:
         scenario = self.scenarios.get(record.scenario_id)
         if scenario is None:
             raise PracticeError("This session's scenario is no longer in the library. Start a new session.")
+        scenario = scenario_at(scenario, lineage.level_of(self.store, record.id) or "standard")
         lines = [_line(turn) for turn in self.store.list_turns(record.id)]
         game = Session.replay(scenario, record.seed, lines, _stored_state(record.id, record.state_json))
         return Live(session_id=record.id, trainee_id=trainee_id, game=game, status=record.status)
