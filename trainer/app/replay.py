@@ -34,6 +34,7 @@ from trainer.engine.terms import better_for_trainee, format_number, format_value
 from trainer.engine.turn import Engine, StepResult
 from trainer.reader.analysis import analyse_turn, split_sentences
 from trainer.scenarios.library import Scenario
+from trainer.storage.store import Store
 from trainer.voice.realizer import TemplateRealizer
 
 Verdict = Literal["saves", "same", "costs", "none"]
@@ -338,7 +339,8 @@ def price_of(finding: MistakeFinding, lines: list[Line], scenario: Scenario, see
     replacement = better_line(finding, lines[turn], scenario)
     if _norm(replacement.text) == _norm(lines[turn].text):
         return no_replay("the better line is the line you said")
-    return compare(scenario, seed, lines, {turn: replacement}, "Without this line")
+    lead = "With that question asked first" if is_omission(finding.id) else "Without this line"
+    return compare(scenario, seed, lines, {turn: replacement}, lead)
 
 
 def price_of_all(report: Report, lines: list[Line], scenario: Scenario, seed: int) -> Price:
@@ -360,6 +362,14 @@ def prices(report: Report, lines: list[Line], scenario: Scenario, seed: int) -> 
     out = {f.id: price_of(f, lines, scenario, seed) for f in report.mistakes if f.detected}
     out[ALL] = price_of_all(report, lines, scenario, seed)
     return out
+
+
+def session_prices(
+    store: Store, session_id: str, trainee_id: str, report: Report, lines: list[Line], scenario: Scenario
+) -> dict[str, Price] | None:
+    """`prices` for a stored session of this trainee (its seed read from the store), None when it is not theirs."""
+    record = store.get_session(session_id, trainee_id)
+    return None if record is None else prices(report, lines, scenario, record.seed)
 
 
 def _norm(text: str) -> str:
