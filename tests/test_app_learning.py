@@ -184,3 +184,51 @@ def test_the_brief_shows_and_sets_the_level(tmp_settings: Settings, app_voices: 
     assert live.scenario.level.value == "hard"
     assert lineage.level_of(_store(), live.session_id) == "hard"
     assert "Counterparty level: Hard" in _texts(at)
+
+
+# ---------------------------------------------------------------- the cohort drill-down
+
+HARNESS = str(Path(__file__).parent / "apps" / "pages_harness.py")
+PASS = "a good long passphrase"
+
+
+def test_the_drill_down_shows_the_sheet_and_branches_and_sets_the_limit(
+    tmp_settings: Settings, monkeypatch: Any
+) -> None:
+    from trainer.app import branches
+    from trainer.app.practice import Practice
+    from trainer.instructor import auth
+    from trainer.scenarios.library import load_library, repo_scenarios_dir
+    from trainer.voice.realizer import TemplateRealizer
+
+    monkeypatch.setenv("LEVERAGE_SCENARIOS_DIR", str(repo_scenarios_dir()))
+    monkeypatch.setenv("LEVERAGE_INSTRUCTOR_PASSPHRASE_HASH", auth.hash_passphrase(PASS, n=2**10))
+    monkeypatch.setenv("LEVERAGE_TEST_PAGE", "instructor")
+    store = _store()
+    store.migrate()
+    cohort = create_cohort(store, "Drill")
+    trainee = store.create_trainee("Ada")
+    join(store, trainee.id, cohort.join_code)
+    practice = Practice(store, load_library().scenarios)
+    live = practice.start(trainee.id, "carmaker-renewal", seed=1, realizer="template")
+    practice.send(live, "What matters most to you about the launch timeline?")
+    for _ in practice.reply(live, TemplateRealizer(), "template"):
+        pass
+    preparation.save(store, live.session_id, trainee.id,
+                     preparation.Sheet(questions=["Who else signs off on the supplier?"], agenda=["Price first"]))  # fmt: skip
+    branches.rewind(practice, live, 2)
+
+    at = AppTest.from_file(HARNESS, default_timeout=TIMEOUT).run()
+    at.text_input(key="instructor_passphrase").input(PASS)
+    at = at.button[0].click().run()
+    assert not at.exception, at.exception
+    at.selectbox(key="instructor_drill_session").select(live.session_id)
+    at = at.run()
+    text = _texts(at) + "\n".join(str(e.label) for e in at.expander)
+    assert "Counterparty level: Standard · 1 branch(es)" in text
+    assert "Branch from turn 3: open" in text
+    assert "Preparation sheet" in text and "Who else signs off on the supplier?" in text
+    at.number_input(key=f"rewind-limit-{cohort.id}").set_value(2)
+    next(b for b in at.button if "Save rewind limit" in str(b.label)).click().run()
+    assert not at.exception, at.exception
+    assert lineage.get_cohort_rewind_limit(store, cohort.id) == 2

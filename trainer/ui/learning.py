@@ -333,7 +333,8 @@ def cohort_rewind_setting(ctx: Ctx, cohort: Cohort) -> None:
     current = lineage.get_cohort_rewind_limit(ctx.store, cohort.id)
     with st.form(f"rewinds-{cohort.id}"):
         value = st.number_input("Rewinds per session for this cohort (empty: each scenario's own, usually 3)",
-                                min_value=0, max_value=lineage.MAX_COHORT_LIMIT, value=current, step=1)  # fmt: skip
+                                min_value=0, max_value=lineage.MAX_COHORT_LIMIT, value=current, step=1,
+                                key=f"rewind-limit-{cohort.id}")  # fmt: skip
         if st.form_submit_button("Save rewind limit"):
             lineage.set_cohort_rewind_limit(ctx.store, cohort.id, None if value is None else int(value))
             st.success("Saved.")
