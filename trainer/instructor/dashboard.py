@@ -191,10 +191,11 @@ def score_distributions(data: CohortData) -> list[ScoreStats]:
 
 
 def completion(data: CohortData) -> list[Completion]:
-    """For each assignment: who finished it (any session no longer open) and who has not."""
+    """For each assignment: who finished it (a root session no longer open, or one of its branches) and who has
+    not. A rewound session counts once, as its root."""
     finished: dict[str, set[str]] = defaultdict(set)
     for entry in data.history:
-        if entry.status != "open":
+        if entry.status != "open" or entry.branch_finished:
             finished[entry.scenario_id].add(entry.trainee_id)
     rows = []
     for a in data.assignments:

@@ -1,7 +1,8 @@
 """Evaluated session history, loaded in three set-based queries for one trainee or a whole cohort.
 
 Shared by progress.py (one trainee) and dashboard.py (a cohort), so both read the same "latest evaluation
-per session" rule: the evaluation with the highest id.
+per session" rule: the evaluation with the highest id. A session family counts as its root: branches (rewinds,
+storage/branches.py) are left out, and `branch_finished` says whether one of them was finished.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import aliased
 
 from trainer.storage.store import Store
 from trainer.storage.tables import EvaluationRow, MistakeScoreRow, SessionRow, TraineeRow
@@ -30,6 +32,7 @@ class HistoryEntry:
     overall_score: int | None = None
     scores: dict[str, int] = field(default_factory=dict)
     report_json: str | None = None
+    branch_finished: bool = False  # a branch of this (root) session was finished
 
     @property
     def evaluated(self) -> bool:
@@ -38,12 +41,12 @@ class HistoryEntry:
 
 
 def _scope(trainee_id: str | None, cohort_id: int | None) -> ColumnElement[bool]:
-    """Which sessions: one trainee's, or every session of a cohort's trainees."""
+    """Which sessions: one trainee's, or every session of a cohort's trainees (roots only)."""
     if trainee_id is not None:
-        return SessionRow.trainee_id == trainee_id
+        return (SessionRow.trainee_id == trainee_id) & SessionRow.parent_id.is_(None)
     if cohort_id is not None:
         members = select(TraineeRow.id).where(TraineeRow.cohort_id == cohort_id)
-        return SessionRow.trainee_id.in_(members)
+        return SessionRow.trainee_id.in_(members) & SessionRow.parent_id.is_(None)
     raise ValueError("give trainee_id or cohort_id")
 
 
@@ -74,15 +77,19 @@ def load_history(
         .join(SessionRow, SessionRow.id == latest.c.session_id)
         .where(scope)
     )
+    branch = aliased(SessionRow)
+    finished = select(branch.root_id).where(branch.root_id.is_not(None), branch.status != "open").distinct()
     with store.transaction(write=False) as db:
         by_session: dict[str, dict[str, int]] = {}
         for session_id, mistake_id, score in db.execute(scores):
             by_session.setdefault(session_id, {})[mistake_id] = score
-        return [_entry(s, e, by_session.get(s.id, {}), with_reports) for s, e in db.execute(sessions)]
+        done = set(db.scalars(finished))
+        return [_entry(s, e, by_session.get(s.id, {}), with_reports, s.id in done) for s, e in db.execute(sessions)]
 
 
 def _entry(
-    session: SessionRow, evaluation: EvaluationRow | None, scores: dict[str, int], with_report: bool
+    session: SessionRow, evaluation: EvaluationRow | None, scores: dict[str, int], with_report: bool,
+    branch_finished: bool = False,
 ) -> HistoryEntry:
     """Flatten one joined row into a plain record."""
     return HistoryEntry(
@@ -95,4 +102,5 @@ def _entry(
         overall_score=None if evaluation is None else evaluation.overall_score,
         scores=scores,
         report_json=evaluation.report_json if (evaluation is not None and with_report) else None,
+        branch_finished=branch_finished,
     )

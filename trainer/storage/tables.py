@@ -72,6 +72,7 @@ class CohortRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     join_code: Mapped[str] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    rewind_limit: Mapped[int | None] = mapped_column(Integer)  # None: each scenario's own limit
 
 
 class TraineeRow(Base):
@@ -97,6 +98,11 @@ class SessionRow(Base):
     outcome_json: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # lineage (storage/branches.py): a branch continues its parent from one counterparty turn; None on a root
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    root_id: Mapped[str | None] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    branch_turn: Mapped[int | None] = mapped_column(Integer)  # index of the counterparty turn it continues from
+    level: Mapped[str | None] = mapped_column(String(16))  # difficulty level; None: played before levels (Standard)
 
 
 class TurnRow(Base):
@@ -158,3 +164,14 @@ class LoginAttemptRow(Base):
     client_key: Mapped[str] = mapped_column(String(128))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PreparationRow(Base):
+    """The trainee's preparation sheet, saved with the (root) session it prepared."""
+
+    __tablename__ = "preparations"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    sheet_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -18,6 +18,7 @@ from trainer.domain.report import Report
 from trainer.instructor import auth, cohorts, dashboard
 from trainer.storage.store import Cohort, StoreError
 from trainer.ui import components as ui
+from trainer.ui import learning
 from trainer.ui.cohort_charts import distribution_chart, heatmap_chart
 from trainer.ui.context import Ctx
 
@@ -217,6 +218,7 @@ def _dashboard(ctx: Ctx, cohort: Cohort) -> None:
     _common(data)
     _distributions(data)
     _completion(data, ctx)
+    learning.cohort_rewind_setting(ctx, cohort)
     st.download_button(
         "Download CSV", data=dashboard.to_csv(data), file_name=f"leverage-cohort-{cohort.id}.csv",
         mime="text/csv", key="cohort_csv",
@@ -299,6 +301,7 @@ def _session_view(ctx: Ctx, cohort_id: int, session_id: str) -> None:
     st.markdown(
         f"**{ui.escape_md(detail.trainee.display_name)}** · {detail.session.scenario_id} · {detail.session.status}"
     )
+    learning.session_extras(ctx, detail.session.id)
     if detail.evaluation is None:
         st.info("Not evaluated yet.")
     else:
