@@ -184,9 +184,8 @@ class Practice:
         opening.meta["opening"] = True
         session_id = self.store.start_session(
             trainee_id, scenario_id, seed, realizer, game.state,
-            NewTurn(COUNTERPARTY, opening.text, opening.move, opening.meta),
+            NewTurn(COUNTERPARTY, opening.text, opening.move, opening.meta), level=scenario.level.value,
         )  # fmt: skip
-        lineage.set_level(self.store, session_id, scenario.level.value)
         return Live(session_id=session_id, trainee_id=trainee_id, game=game)
 
     def send(self, live: Live, text: str, acts: TurnAnalysis | None = None) -> None:

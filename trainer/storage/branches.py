@@ -72,12 +72,6 @@ def _owned(db: Session, session_id: str, trainee_id: str | None) -> SessionRow |
     return row
 
 
-def set_level(store: Store, session_id: str, level: str) -> None:
-    """Record the difficulty level a session is played at (its branches inherit it)."""
-    with store.transaction() as db:
-        db.execute(update(SessionRow).where(SessionRow.id == session_id).values(level=level[:16]))
-
-
 def level_of(store: Store, session_id: str) -> str | None:
     """The level a session was played at (None for sessions from before levels: they were played at Standard)."""
     with store.transaction() as db:

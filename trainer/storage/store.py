@@ -412,12 +412,16 @@ class Store:
         return self._write(lambda db: self._add_session(db, trainee_id, scenario_id, seed, realizer, state_json))
 
     def start_session(
-        self, trainee_id: str, scenario_id: str, seed: int, realizer: str, state_json: JsonLike, opening: NewTurn
+        self, trainee_id: str, scenario_id: str, seed: int, realizer: str, state_json: JsonLike, opening: NewTurn,
+        level: str | None = None,
     ) -> str:
-        """Start a session with its opening line in one transaction: there is never a session without it."""
+        """Start a session with its level and opening line in one transaction: there is never a session without
+        its opening, nor one resumed at another level than it was started at."""
 
         def work(db: Session) -> str:
             session_id = self._add_session(db, trainee_id, scenario_id, seed, realizer, state_json)
+            if level is not None:
+                db.get(SessionRow, session_id).level = level[:16]
             db.flush()  # the turn's foreign key needs the session row first
             db.add(_turn_row(session_id, 0, opening))
             return session_id
