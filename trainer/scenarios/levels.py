@@ -211,7 +211,7 @@ def _issue_problems(
     for other in issues:
         for field in ("trainee_target", "trainee_walkaway"):
             if abs(getattr(other, field) - r) < 1e-9:
-                yield where, f"{name}, equal to issues {other.id!r}.{field}, which the trainee reads"
+                yield where, f"{name}, equal to the {field} of issue {other.id!r}, which the trainee reads"
     shown = leak(r, it.unit)
     if shown:
         yield where, f"{name}, which the trainee can read in {shown}"
