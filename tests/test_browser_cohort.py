@@ -53,7 +53,7 @@ def _sign_in(page: Any, passphrase: str) -> None:
     """Type the passphrase into the sign-in form and submit it."""
     from playwright.sync_api import expect
 
-    expect(page.get_by_role("heading", name="Instructor sign-in")).to_be_visible()
+    expect(page.get_by_role("heading", name="Instructor sign-in")).to_be_visible(timeout=30_000)  # a cold page on a busy machine
     page.get_by_label("Passphrase").fill(passphrase)
     page.get_by_role("button", name="Sign in").click()
 
