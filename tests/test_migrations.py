@@ -82,3 +82,26 @@ def test_orm_matches_migrated_schema(db_url: str) -> None:
         diff = compare_metadata(context, Base.metadata)
     store.dispose()
     assert diff == []
+
+
+def test_upgrading_keeps_every_turn_of_an_existing_database(tmp_path) -> None:
+    """SQLite rebuilds a table to alter it; with foreign keys on, dropping `sessions` would delete every turn."""
+    import sqlalchemy as sa
+
+    from trainer.storage import migrations
+    from trainer.storage.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'old.db'}")
+    migrations.upgrade(store.engine, "0002")
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("insert into trainees (id, display_name, created_at) values ('t1', 'Ada', CURRENT_TIMESTAMP)"))
+        conn.execute(sa.text(
+            "insert into sessions (id, trainee_id, scenario_id, status, seed, realizer, state_json, created_at, "
+            "updated_at) values ('s1', 't1', 'carmaker-renewal', 'open', 1, 'template', '{}', CURRENT_TIMESTAMP, "
+            "CURRENT_TIMESTAMP)"))
+        conn.execute(sa.text("insert into turns (session_id, idx, speaker, text, created_at) "
+                             "values ('s1', 0, 'counterparty', 'Welcome.', CURRENT_TIMESTAMP)"))
+    assert store.migrate() == migrations.head_revision()
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("select count(*) from turns")).scalar() == 1
+        assert conn.execute(sa.text("select count(*) from sessions")).scalar() == 1
