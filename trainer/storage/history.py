@@ -1,7 +1,8 @@
 """Evaluated session history, loaded in three set-based queries for one trainee or a whole cohort.
 
 Shared by progress.py (one trainee) and dashboard.py (a cohort), so both read the same "latest evaluation
-per session" rule: the evaluation with the highest id.
+per session" rule: the evaluation with the highest id. A cohort's history is read only for its owner: the
+instructor's account id is part of the query, as everywhere in `trainer.storage.cohorts`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 
+from trainer.storage.cohorts import owns
 from trainer.storage.store import Store
 from trainer.storage.tables import EvaluationRow, MistakeScoreRow, SessionRow, TraineeRow
 
@@ -30,6 +32,8 @@ class HistoryEntry:
     overall_score: int | None = None
     scores: dict[str, int] = field(default_factory=dict)
     report_json: str | None = None
+    kind: str = "practice"  # or "real": a pasted real conversation the trainee kept (trainer.storage.saved)
+    label: str | None = None  # the trainee's name for a kept real conversation
 
     @property
     def evaluated(self) -> bool:
@@ -37,14 +41,14 @@ class HistoryEntry:
         return self.overall_score is not None
 
 
-def _scope(trainee_id: str | None, cohort_id: int | None) -> ColumnElement[bool]:
-    """Which sessions: one trainee's, or every session of a cohort's trainees."""
+def _scope(trainee_id: str | None, cohort_id: int | None, owner_id: int | None) -> ColumnElement[bool]:
+    """Which sessions: one trainee's, or every session of the trainees of a cohort this instructor owns."""
     if trainee_id is not None:
         return SessionRow.trainee_id == trainee_id
-    if cohort_id is not None:
-        members = select(TraineeRow.id).where(TraineeRow.cohort_id == cohort_id)
+    if cohort_id is not None and owner_id is not None:
+        members = select(TraineeRow.id).where(TraineeRow.cohort_id == cohort_id, owns(owner_id, cohort_id))
         return SessionRow.trainee_id.in_(members)
-    raise ValueError("give trainee_id or cohort_id")
+    raise ValueError("give trainee_id, or cohort_id with the owner_id of the instructor reading it")
 
 
 def load_history(
@@ -52,10 +56,11 @@ def load_history(
     *,
     trainee_id: str | None = None,
     cohort_id: int | None = None,
+    owner_id: int | None = None,
     with_reports: bool = False,
 ) -> list[HistoryEntry]:
     """Sessions oldest first, each with its latest evaluation's scores (and report JSON if asked)."""
-    scope = _scope(trainee_id, cohort_id)
+    scope = _scope(trainee_id, cohort_id, owner_id)
     latest = (
         select(EvaluationRow.session_id, func.max(EvaluationRow.id).label("eid"))
         .group_by(EvaluationRow.session_id)

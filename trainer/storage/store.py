@@ -1,5 +1,6 @@
-"""Persistence for trainees, cohorts, assignments, sessions, turns, evaluations and sign-in attempts, on
-SQLite (WAL) or PostgreSQL. Every query the app runs lives in this package (here and in `history.py`).
+"""Persistence for trainees, sessions, turns and evaluations, on SQLite (WAL) or PostgreSQL. Every query the app
+runs lives in this package: here, and beside it `history.py`, `cohorts.py` (cohorts as their owner sees them),
+`accounts.py` (instructor accounts, sign-in), `calibration.py` and `saved.py` (kept real-conversation evaluations).
 
 Isolation is enforced here, not in the pages: `get_session(session_id, trainee_id)` returns None for a
 session that belongs to someone else. Every method opens and commits its own short transaction and returns
@@ -10,14 +11,14 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Engine, delete, func, select, text, update
+from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,7 +31,6 @@ from trainer.storage.tables import (
     AssignmentRow,
     CohortRow,
     EvaluationRow,
-    LoginAttemptRow,
     MistakeScoreRow,
     SessionRow,
     TraineeRow,
@@ -53,6 +53,7 @@ class Trainee:
     cohort_id: int | None
     client_key: str | None
     created_at: datetime
+    cohort_joined_at: datetime | None = None  # sessions started earlier do not complete the cohort's assignments
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def _from_json(value: str | None) -> Any:
 
 
 def _trainee(row: TraineeRow) -> Trainee:
-    return Trainee(row.id, row.display_name, row.cohort_id, row.client_key, row.created_at)
+    return Trainee(row.id, row.display_name, row.cohort_id, row.client_key, row.created_at, row.cohort_joined_at)
 
 
 def _cohort(row: CohortRow) -> Cohort:
@@ -237,8 +238,9 @@ class Store:
         with self.transaction() as db:
             cohort_id = self._cohort_id_for_code(db, cohort_code) if cohort_code else None
             row = TraineeRow(
-                id=str(uuid.uuid4()), display_name=name[:100], cohort_id=cohort_id, client_key=client_key
-            )
+                id=str(uuid.uuid4()), display_name=name[:100], cohort_id=cohort_id, client_key=client_key,
+                cohort_joined_at=utcnow() if cohort_id is not None else None,
+            )  # fmt: skip
             db.add(row)
             db.flush()
             return _trainee(row)
@@ -270,7 +272,9 @@ class Store:
             row = db.get(TraineeRow, trainee_id)
             if row is None:
                 raise StoreError("Unknown trainee.")
-            row.cohort_id = self._cohort_id_for_code(db, cohort_code)
+            cohort_id = self._cohort_id_for_code(db, cohort_code)
+            if row.cohort_id != cohort_id:  # joining the same cohort again keeps the original join time
+                row.cohort_id, row.cohort_joined_at = cohort_id, utcnow()
             return _trainee(row)
 
     def rename_trainee(self, trainee_id: str, display_name: str) -> Trainee:
@@ -284,78 +288,6 @@ class Store:
                 raise StoreError("Unknown trainee.")
             row.display_name = name[:100]
             return _trainee(row)
-
-    def list_trainees(self, cohort_id: int | None = None) -> list[Trainee]:
-        """Trainees of one cohort (or all, for cohort_id=None), by name."""
-        query = select(TraineeRow).order_by(TraineeRow.display_name, TraineeRow.created_at)
-        if cohort_id is not None:
-            query = query.where(TraineeRow.cohort_id == cohort_id)
-        with self.transaction() as db:
-            return [_trainee(row) for row in db.scalars(query)]
-
-    def count_trainees(self, cohort_id: int) -> int:
-        """How many trainees joined this cohort."""
-        query = select(func.count()).select_from(TraineeRow).where(TraineeRow.cohort_id == cohort_id)
-        with self.transaction() as db:
-            return db.scalar(query) or 0
-
-    # -- cohorts and assignments (join codes and their rules live in trainer.instructor.cohorts) ------------
-
-    def create_cohort(self, name: str, new_code: Callable[[], str], attempts: int = 5) -> Cohort:
-        """A new cohort under a fresh code from `new_code`, drawing again if the code is already taken."""
-        for _ in range(attempts):
-            try:
-                with self.transaction() as db:
-                    row = CohortRow(name=name[:200], join_code=new_code(), created_at=utcnow())
-                    db.add(row)
-                    db.flush()
-                    return _cohort(row)
-            except IntegrityError:
-                continue
-        raise StoreError("Could not allocate a join code; try again.")
-
-    def get_cohort(self, cohort_id: int) -> Cohort | None:
-        """The cohort, or None."""
-        with self.transaction() as db:
-            row = db.get(CohortRow, cohort_id)
-            return None if row is None else _cohort(row)
-
-    def get_cohort_by_code(self, code: str) -> Cohort | None:
-        """The cohort a join code names, or None."""
-        with self.transaction() as db:
-            row = db.scalar(select(CohortRow).where(CohortRow.join_code == normalise_code(code)))
-            return None if row is None else _cohort(row)
-
-    def list_cohorts(self) -> list[Cohort]:
-        """All cohorts, newest first."""
-        with self.transaction() as db:
-            rows = db.scalars(select(CohortRow).order_by(CohortRow.created_at.desc(), CohortRow.id.desc()))
-            return [_cohort(row) for row in rows]
-
-    def assign(self, cohort_id: int, scenario_id: str, due_date: date | None) -> Assignment:
-        """Assign a scenario to a cohort; assigning it again just updates the due date."""
-        with self.transaction() as db:
-            if db.get(CohortRow, cohort_id) is None:
-                raise StoreError("Unknown cohort.")
-            row = db.scalar(select(AssignmentRow).where(_assignment_key(cohort_id, scenario_id)))
-            if row is None:
-                row = AssignmentRow(cohort_id=cohort_id, scenario_id=scenario_id, created_at=utcnow())
-                db.add(row)
-            row.due_date = due_date
-            db.flush()
-            return _assignment(row)
-
-    def unassign(self, cohort_id: int, scenario_id: str) -> bool:
-        """Remove an assignment; True if there was one."""
-        with self.transaction() as db:
-            result = db.execute(delete(AssignmentRow).where(_assignment_key(cohort_id, scenario_id)))
-            return result.rowcount > 0
-
-    def list_assignments(self, cohort_id: int) -> list[Assignment]:
-        """A cohort's assignments, in no particular order."""
-        query = select(AssignmentRow).where(AssignmentRow.cohort_id == cohort_id)
-        with self.transaction() as db:
-            return [_assignment(row) for row in db.scalars(query)]
 
     # -- sessions -------------------------------------------------------------------------------------------
 
@@ -389,12 +321,6 @@ class Store:
             row = db.get(SessionRow, session_id) if _is_uuid(session_id) else None
             return _session(row) if row is not None and row.trainee_id == trainee_id else None
 
-    def get_session_as_instructor(self, session_id: str) -> PracticeSession | None:
-        """Any session, for the signed-in instructor's drill-down only (the caller checks the role)."""
-        with self.transaction() as db:
-            row = db.get(SessionRow, session_id) if _is_uuid(session_id) else None
-            return None if row is None else _session(row)
-
     def list_sessions(self, trainee_id: str) -> list[PracticeSession]:
         """This trainee's sessions, newest first."""
         query = (
@@ -404,14 +330,6 @@ class Store:
         )
         with self.transaction() as db:
             return [_session(row) for row in db.scalars(query)]
-
-    def finished_scenarios(self, trainee_id: str) -> set[str]:
-        """Scenarios this trainee has finished (any session that is no longer open)."""
-        query = select(SessionRow.scenario_id).where(
-            SessionRow.trainee_id == trainee_id, SessionRow.status != "open"
-        )
-        with self.transaction() as db:
-            return set(db.scalars(query))
 
     def update_session(
         self,
@@ -548,45 +466,6 @@ class Store:
             )
         )
         return {mistake: score for mistake, score in rows}
-
-    # -- sign-in attempts (the lockout rules live in trainer.instructor.auth) ------------------------------
-
-    def record_login_attempt(self, client_key: str, succeeded: bool, at: datetime, forget_before: datetime) -> None:
-        """Append one attempt and delete those older than `forget_before`, keeping the table small."""
-        with self.transaction() as db:
-            db.add(LoginAttemptRow(client_key=client_key[:128], succeeded=succeeded, created_at=at))
-            db.execute(delete(LoginAttemptRow).where(LoginAttemptRow.created_at < forget_before))
-
-    def failed_logins(self, client_key: str | None, since: datetime, until: datetime) -> list[datetime]:
-        """When failures in (since, until] happened, oldest first: for one client only those after its latest
-        success, or (client_key=None) every client's."""
-        query = select(LoginAttemptRow.created_at).where(
-            LoginAttemptRow.succeeded.is_(False),
-            LoginAttemptRow.created_at > since,
-            LoginAttemptRow.created_at <= until,
-        )
-        if client_key is not None:
-            query = query.where(_since_last_success(client_key))
-        with self.transaction() as db:
-            return sorted(db.scalars(query))
-
-
-def _assignment_key(cohort_id: int, scenario_id: str) -> ColumnElement[bool]:
-    """The one assignment of a scenario to a cohort."""
-    return (AssignmentRow.cohort_id == cohort_id) & (AssignmentRow.scenario_id == scenario_id)
-
-
-def _since_last_success(client_key: str) -> ColumnElement[bool]:
-    """This client's attempts after its latest successful sign-in (all of them if it never succeeded)."""
-    last_success = (
-        select(func.max(LoginAttemptRow.created_at))
-        .where(LoginAttemptRow.client_key == client_key, LoginAttemptRow.succeeded.is_(True))
-        .scalar_subquery()
-    )
-    return (LoginAttemptRow.client_key == client_key) & (
-        (LoginAttemptRow.created_at > last_success) | last_success.is_(None)
-    )
-
 
 def _is_uuid(value: str) -> bool:
     """Session ids come from URLs and forms: reject anything that is not a UUID before querying."""
