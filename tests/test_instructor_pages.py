@@ -402,3 +402,36 @@ def test_publish_falls_back_to_data_dir_when_library_read_only(
 def test_progress_page_without_a_trainee(env: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app("progress", monkeypatch)
     assert not at.exception and "Start a practice session first" in at.info[0].value
+
+
+# ---------------------------------------------------------------- calibration workbench
+
+
+def test_calibration_workbench_saves_a_review_and_shows_agreement(env: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    from trainer.instructor import calibration
+
+    store = env["store"]
+    seeded = _seed(store)
+    ada_session = seeded["sessions"]["Ada"]
+    at = _sign_in(_app("instructor", monkeypatch))
+    assert "No reviews yet" in _texts(at)
+    at.selectbox(key="calibration_session").select(ada_session)
+    at = at.run()
+    evaluation = store.latest_evaluation(ada_session)
+    assert "Turn 1" in [c.value for c in at.caption]  # the transcript beside the findings, numbered
+    at = at.button(key=f"FormSubmitter:calibration_{evaluation.id}-Save review").click().run()
+    assert "Give a verdict on every flagged finding" in at.error[0].value  # the flagged urgency finding
+    at.radio(key=f"cal_{evaluation.id}_urgency_signal_verdict").set_value("disagree")
+    at.checkbox(key=f"cal_{evaluation.id}_process_concession_missed").check()
+    at.multiselect(key=f"cal_{evaluation.id}_process_concession_turns").select(1)
+    at = at.button(key=f"FormSubmitter:calibration_{evaluation.id}-Save review").click().run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [] and at.success[0].value == "Review saved."
+    [review] = calibration.reviewed(store, env["admin"], seeded["cohort"].id)
+    marks = review.review.marks
+    assert marks["urgency_signal"].verdict == "disagree" and marks["process_concession"].verdict == "missed"
+    assert marks["process_concession"].turns == (1,) and marks["weak_alternative"].verdict == "absent"
+    [table] = [d.value for d in at.dataframe if "Cohen's kappa" in d.value.columns]
+    urgency = table[table["mistake"] == "Signalling your own urgency"].iloc[0]
+    assert (urgency["reviewed"], urgency["agreement"], urgency["grader only"]) == (1, "0%", 1)
+    assert any("Signalling your own urgency: rejected 1 of 1" in e.label for e in at.expander)

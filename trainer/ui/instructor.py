@@ -425,7 +425,7 @@ def _calibration(ctx: Ctx, account: Account, cohort: Cohort) -> None:
         chosen = st.selectbox("Session to review", list(labels), format_func=labels.get, index=None, key=CAL_SESSION)
         if chosen:
             _review(ctx, account, cohort.id, chosen)
-    _agreement(reviewed)
+    _agreement(calibration.reviewed(ctx.store, account, cohort.id))  # read again: a review saved just now counts
 
 
 def _review(ctx: Ctx, account: Account, cohort_id: int, session_id: str) -> None:
