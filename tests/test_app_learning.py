@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from accounts_support import make_account
 from streamlit.testing.v1 import AppTest
 
 from trainer.app import preparation
@@ -108,7 +109,7 @@ def test_rewind_opens_a_branch_and_keeps_the_original(tmp_settings: Settings, ap
 def test_the_rewind_limit_is_enforced_in_the_app(tmp_settings: Settings, app_voices: dict) -> None:
     at = _played(["What matters most to you about the launch timeline?"])
     store = _store()
-    cohort = create_cohort(store, "Workshop")
+    cohort = create_cohort(store, make_account(store, "tess"), "Workshop")
     join(store, at.session_state["trainee_id"], cohort.join_code)
     lineage.set_cohort_rewind_limit(store, cohort.id, 1)
     at.run()
@@ -197,16 +198,19 @@ def test_the_drill_down_shows_the_sheet_and_branches_and_sets_the_limit(
 ) -> None:
     from trainer.app import branches
     from trainer.app.practice import Practice
-    from trainer.instructor import auth
+    from trainer.instructor import accounts, auth
     from trainer.scenarios.loading import load_library, repo_scenarios_dir
     from trainer.voice.realizer import TemplateRealizer
 
     monkeypatch.setenv("LEVERAGE_SCENARIOS_DIR", str(repo_scenarios_dir()))
-    monkeypatch.setenv("LEVERAGE_INSTRUCTOR_PASSPHRASE_HASH", auth.hash_passphrase(PASS, n=2**10))
+    legacy = auth.hash_passphrase(PASS, n=2**10)
+    monkeypatch.setenv("LEVERAGE_INSTRUCTOR_PASSPHRASE_HASH", legacy)
     monkeypatch.setenv("LEVERAGE_TEST_PAGE", "instructor")
+    monkeypatch.setattr(auth, "N", 2**10)
     store = _store()
     store.migrate()
-    cohort = create_cohort(store, "Drill")
+    admin = accounts.adopt_legacy(store, legacy)  # the shared passphrase becomes the "admin" account
+    cohort = create_cohort(store, admin, "Drill")
     trainee = store.create_trainee("Ada")
     join(store, trainee.id, cohort.join_code)
     practice = Practice(store, load_library().scenarios)
@@ -219,8 +223,9 @@ def test_the_drill_down_shows_the_sheet_and_branches_and_sets_the_limit(
     branches.rewind(practice, live, 2)
 
     at = AppTest.from_file(HARNESS, default_timeout=TIMEOUT).run()
+    at.text_input(key="instructor_username").input("admin")
     at.text_input(key="instructor_passphrase").input(PASS)
-    at = at.button[0].click().run()
+    at = at.button(key="FormSubmitter:instructor_sign_in-Sign in").click().run()
     assert not at.exception, at.exception
     at.selectbox(key="instructor_drill_session").select(live.session_id)
     at = at.run()

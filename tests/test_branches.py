@@ -4,6 +4,7 @@ against the root, isolation, cohort completion by root, and the side-by-side com
 from __future__ import annotations
 
 import pytest
+from accounts_support import make_account
 
 from trainer.app import branches
 from trainer.app.practice import Practice, PracticeError
@@ -94,7 +95,7 @@ def test_the_store_refuses_past_the_limit_even_if_the_app_did_not_check(store: S
 
 
 def test_a_cohort_sets_its_own_limit(store: Store, scenarios: dict) -> None:
-    cohort = create_cohort(store, "Spring")
+    cohort = create_cohort(store, make_account(store, "tess"), "Spring")
     trainee = store.create_trainee("Bo")
     join(store, trainee.id, cohort.join_code)
     practice, live = _session(store, scenarios, trainee.id)
@@ -132,16 +133,17 @@ def test_branches_are_isolated_like_sessions(store: Store, scenarios: dict) -> N
 
 
 def test_cohort_completion_and_progress_count_the_root(store: Store, scenarios: dict) -> None:
-    cohort = create_cohort(store, "Autumn")
-    assign(store, cohort.id, "carmaker-renewal")
+    owner = make_account(store, "tess")
+    cohort = create_cohort(store, owner, "Autumn")
+    assign(store, owner, cohort.id, "carmaker-renewal")
     trainee = store.create_trainee("Cy")
     join(store, trainee.id, cohort.join_code)
     practice, live = _session(store, scenarios, trainee.id)
-    data = dashboard.load_cohort(store, cohort.id)
+    data = dashboard.load_cohort(store, owner, cohort.id)
     assert dashboard.completion(data)[0].completed == 0  # the root is still open
     branch = branches.rewind(practice, live, 2)
     practice.end(branch, "ended")  # finishing a branch finishes the family
-    data = dashboard.load_cohort(store, cohort.id)
+    data = dashboard.load_cohort(store, owner, cohort.id)
     assert [h.session_id for h in data.history] == [live.session_id]  # one family, counted as its root
     assert data.history[0].branch_finished
     assert dashboard.completion(data)[0].completed == 1

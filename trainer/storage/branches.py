@@ -74,21 +74,28 @@ def _owned(db: Session, session_id: str, trainee_id: str | None) -> SessionRow |
 
 def level_of(store: Store, session_id: str) -> str | None:
     """The level a session was played at (None for sessions from before levels: they were played at Standard)."""
-    with store.transaction() as db:
+
+    def work(db: Session) -> str | None:
         row = db.get(SessionRow, session_id) if _is_uuid(session_id) else None
         return None if row is None else row.level
+
+    return store.read(work)
 
 
 def lineage(store: Store, session_id: str, trainee_id: str | None) -> Lineage | None:
     """A session's place in its family; trainee_id=None is the instructor's view (the caller checks the role)."""
-    with store.transaction() as db:
+
+    def work(db: Session) -> Lineage | None:
         row = _owned(db, session_id, trainee_id)
         return None if row is None else _lineage(row)
+
+    return store.read(work)
 
 
 def family(store: Store, session_id: str, trainee_id: str | None) -> list[Lineage]:
     """The root of a session's family and every branch, oldest first (empty when the session is not theirs)."""
-    with store.transaction() as db:
+
+    def work(db: Session) -> list[Lineage]:
         row = _owned(db, session_id, trainee_id)
         if row is None:
             return []
@@ -100,11 +107,16 @@ def family(store: Store, session_id: str, trainee_id: str | None) -> list[Lineag
         )
         return [_lineage(r) for r in db.scalars(query) if trainee_id is None or r.trainee_id == trainee_id]
 
+    return store.read(work)
+
 
 def rewinds_used(store: Store, root_id: str) -> int:
     """Branches taken in a family (from the root or from any of its branches)."""
-    with store.transaction() as db:
+
+    def work(db: Session) -> int:
         return _used(db, root_id)
+
+    return store.read(work)
 
 
 def _used(db: Session, root_id: str) -> int:
@@ -119,7 +131,8 @@ def create_branch(
     One transaction: the family's root is written first (so two rewinds at once queue behind it), then the limit
     is checked, then the branch and its copied turns are inserted. RewindLimitReached when none are left.
     """
-    with store.transaction() as db:
+
+    def work(db: Session) -> str:
         parent = _owned(db, parent_id, trainee_id)
         if parent is None:
             raise StoreError("Unknown session.")
@@ -143,6 +156,8 @@ def create_branch(
                            meta_json=t.meta_json, created_at=t.created_at))  # fmt: skip
         return branch_id
 
+    return store.write(work)
+
 
 def _turns_up_to(db: Session, session_id: str, turn_index: int) -> list[TurnRow]:
     """The parent's turns 0..turn_index, which must end on a counterparty turn."""
@@ -160,23 +175,32 @@ def cohort_rewind_limit(store: Store, trainee_id: str) -> int | None:
         .join(TraineeRow, TraineeRow.cohort_id == CohortRow.id)
         .where(TraineeRow.id == trainee_id)
     )
-    with store.transaction() as db:
+
+    def work(db: Session) -> int | None:
         return db.scalar(query)
+
+    return store.read(work)
 
 
 def set_cohort_rewind_limit(store: Store, cohort_id: int, limit: int | None) -> None:
     """Set (or with None, clear) a cohort's rewind limit; 0 turns rewinding off for the cohort."""
     if limit is not None and not 0 <= limit <= MAX_COHORT_LIMIT:
         raise StoreError(f"A rewind limit is between 0 and {MAX_COHORT_LIMIT}.")
-    with store.transaction() as db:
+
+    def work(db: Session) -> None:
         row = db.get(CohortRow, cohort_id)
         if row is None:
             raise StoreError("Unknown cohort.")
         row.rewind_limit = limit
 
+    return store.write(work)
+
 
 def get_cohort_rewind_limit(store: Store, cohort_id: int) -> int | None:
     """A cohort's own rewind limit (None when it leaves it to each scenario)."""
-    with store.transaction() as db:
+
+    def work(db: Session) -> int | None:
         row = db.get(CohortRow, cohort_id)
         return None if row is None else row.rewind_limit
+
+    return store.read(work)

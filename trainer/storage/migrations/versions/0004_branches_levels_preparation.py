@@ -2,8 +2,7 @@
 cohort's rewind limit, and the preparation sheet saved with a session.
 
 Revision ID: 0004
-Revises: 0003 (instructor accounts). Until 0003 is merged this revision sits on 0002: set down_revision to
-"0003" when both are in one history.
+Revises: 0003 (instructor accounts).
 Create Date: 2026-12-04
 """
 
@@ -15,7 +14,7 @@ from alembic import op
 from trainer.storage.tables import UTCDateTime
 
 revision = "0004"
-down_revision = "0002"  # -> "0003" once the instructor-accounts revision is merged
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
