@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from server_support import (
     app_env,
     cli_json,
     free_port,
+    http_ok,
     run_cli,
 )
 
@@ -44,6 +46,18 @@ FAST = {"LEVERAGE_MAX_TOKENS": "120", "LEVERAGE_TEMPERATURE": "0"}
 def llm_env(llama_server: LlamaServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """Settings for this process and for `trainer` subprocesses: the openai backend on the real server."""
     return _apply(app_env(tmp_path, **llama_server.env(), **FAST), monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def _idle_server_after(llama_server: LlamaServer) -> Iterator[None]:
+    """Wait, after each test, until the shared server has finished every request it was sent.
+
+    llama.cpp keeps generating for a client that gave up (a read timeout), and the client retries once, so one slow
+    test would otherwise leave work queued that makes the next test time out. /v1/models is answered only once
+    the requests before it are done.
+    """
+    yield
+    http_ok(f"{llama_server.url}/models", timeout=600)
 
 
 def _apply(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
