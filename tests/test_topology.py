@@ -18,9 +18,10 @@ import yaml
 from server_support import ROOT, free_port, http_ok, unavailable
 
 SCRIPT = ROOT / "scripts" / "topology.sh"
+WAIT_MS = 180_000  # a reply from the model server on a busy 2-core machine
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
     """A fresh schema on the test PostgreSQL, as the replicas' shared database."""
     from db_fixtures import PG_ENV, REQUIRED_ENV
@@ -52,9 +53,10 @@ def _schema_url() -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture
-def topology(pg_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
-    """The topology started with the script on free ports (the quick SmolLM2 model), stopped afterwards."""
+@pytest.fixture(scope="module")
+def topology(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The topology started with the script on free ports (the quick SmolLM2 model), stopped after the module."""
+    tmp_path = tmp_path_factory.mktemp("topology")
     if shutil.which("nginx") is None:
         unavailable("nginx is not installed (apt-get install nginx), so the topology's proxy cannot start")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LEVERAGE_", "OPENAI_"))}
@@ -90,7 +92,7 @@ def test_topology_serves_both_replicas_behind_one_port(topology: dict[str, str])
     for _ in range(12):
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as response:
             assert response.status == 200 and response.read().strip() == b"ok"
-            assert "leverage_route=" in response.headers.get("Set-Cookie", "")
+            assert any(c.startswith("leverage_route=") for c in response.headers.get_all("Set-Cookie") or [])
     for _ in range(4):
         request = urllib.request.Request(f"{url}/_stcore/health", headers={"Cookie": "leverage_route=tab-1"})
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -139,3 +141,52 @@ def test_compose_file_matches_the_topology_script() -> None:
     template = "./nginx/leverage.conf.template"
     assert any(v.startswith(template) for v in proxy["volumes"]) and "deploy/nginx/leverage.conf.template" in script
     assert {"APP1_ADDR", "APP2_ADDR", "PROXY_PORT", "ACCESS_LOG"} <= set(proxy["environment"])
+
+
+@pytest.mark.slow
+@pytest.mark.servers
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium is not installed")
+def test_a_tab_whose_replica_dies_resumes_on_the_other(topology: dict[str, str], tmp_path: Path) -> None:
+    """In a real browser through the proxy: two turns, the replica serving the tab is killed (SIGKILL), a reload
+    lands on the other replica, which restores the same conversation from PostgreSQL and answers the next turn."""
+    import signal
+
+    from browser_support import launch_context, new_page
+    from playwright.sync_api import expect, sync_playwright
+
+    run = Path(topology["TOPOLOGY_DIR"]) / "run"
+
+    def serving(route: str) -> str:
+        return re.findall(rf"upstream=(\S+) route={route}", (run / "nginx-access.log").read_text())[-1]
+
+    with sync_playwright() as p:
+        context = launch_context(p, tmp_path / "profile")
+        page = new_page(context, timeout_ms=180_000)
+        page.goto(topology["URL"])
+        expect(page.get_by_text("Practice a negotiation")).to_be_visible(timeout=WAIT_MS)
+        page.locator(".st-key-brief-carmaker-renewal button").click()
+        page.get_by_role("button", name="Start the negotiation").click()
+        messages = page.get_by_test_id("stChatMessage")
+        chat = page.get_by_test_id("stChatInputTextArea")
+        lines = ["Before we get into numbers: we will prepare the first draft.",
+                 "Who else on your side has a stake in this renewal?"]
+        for n, text in enumerate(lines, 1):
+            chat.fill(text)
+            chat.press("Enter")
+            expect(messages).to_have_count(1 + 2 * n, timeout=WAIT_MS)
+            expect(chat).to_be_enabled(timeout=WAIT_MS)  # the streamed reply is complete and saved
+        before = messages.all_inner_texts()
+        route = next(c["value"] for c in context.cookies() if c["name"] == "leverage_route")
+        first = serving(route)
+        os.kill(int((run / f"app-{first.rsplit(':', 1)[1]}.pid").read_text()), signal.SIGKILL)
+
+        page.reload()  # the browser reconnects; the proxy sends it to the surviving replica
+        expect(messages).to_have_count(len(before), timeout=WAIT_MS)
+        assert serving(route) != first
+        assert messages.all_inner_texts() == before  # the whole conversation, word for word
+        chat.fill("We propose a unit price of 210 euros per unit and payment in 45 days.")
+        chat.press("Enter")
+        expect(messages).to_have_count(len(before) + 2, timeout=WAIT_MS)
+        expect(chat).to_be_enabled(timeout=WAIT_MS)
+        context.close()
