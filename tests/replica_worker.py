@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout's t
 
 def main() -> None:
     from trainer.app.practice import Practice
-    from trainer.scenarios.library import load_library
+    from trainer.scenarios.loading import load_library
     from trainer.storage.store import Store
     from trainer.voice.realizer import TemplateRealizer
 

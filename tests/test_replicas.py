@@ -90,7 +90,7 @@ def _env(db_url: str, data_dir: Path) -> dict[str, str]:
 def _reference(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """The same trainee lines played in one process, with no replica switch: what the session must equal."""
     from trainer.app.practice import Practice
-    from trainer.scenarios.library import load_library
+    from trainer.scenarios.loading import load_library
     from trainer.storage.store import Store
     from trainer.voice.realizer import TemplateRealizer
 

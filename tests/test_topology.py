@@ -39,7 +39,7 @@ def _schema_url() -> Iterator[str]:
     from db_fixtures import PG_ENV, _pg_schema_url
     from sqlalchemy import create_engine, text
 
-    from trainer.storage.store import normalise_url
+    from trainer.storage.connection import normalise_url
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(normalise_url(os.environ[PG_ENV]))

@@ -131,7 +131,7 @@ class KnowledgeIndex:
             from trainer.coaching.embeddings import MiniLMEmbedding
 
             # Named before connecting, so a server that is down is named in the error.
-            self._location = _chroma_url(self.settings) or str(_data_dir(self.settings) / "chroma")
+            self._location = self.settings.chroma_url or str(Path(self.settings.data_dir) / "chroma")
             try:
                 client, self._location = _client(self.settings)
                 self._ef = MiniLMEmbedding()
