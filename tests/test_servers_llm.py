@@ -56,9 +56,9 @@ def llm_env(llama_server: LlamaServer, tmp_path: Path, monkeypatch: pytest.Monke
 def _idle_server_after(llama_server: LlamaServer) -> Iterator[None]:
     """Wait, after each test, until the shared server has finished every request it was sent.
 
-    llama.cpp keeps generating for a client that gave up (a read timeout), and the client retries once, so one slow
-    test would otherwise leave work queued that makes the next test time out. /v1/models is answered only once
-    the requests before it are done.
+    llama.cpp keeps generating for a client that gave up at its deadline, so one slow test would otherwise leave
+    work queued that makes the next test time out. /v1/models is answered only once the requests before it are
+    done.
     """
     yield
     http_ok(f"{llama_server.url}/models", timeout=600)
