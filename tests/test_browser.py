@@ -36,7 +36,7 @@ def test_four_turn_session_in_chromium(app_url: str, tmp_path: Path) -> None:
         context = launch_context(p, tmp_path / "profile")
         page = new_page(context)
         page.goto(app_url)
-        expect(page.get_by_text("Practice a negotiation")).to_be_visible()
+        expect(page.get_by_text("Practice a negotiation")).to_be_visible(timeout=30_000)  # first load: the app starts cold
         page.screenshot(path=str(SHOTS / "01-picker.png"), full_page=True)
 
         page.locator(".st-key-brief-carmaker-renewal button").click()

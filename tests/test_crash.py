@@ -59,6 +59,8 @@ def test_kill_9_at_random_points_on_postgresql() -> None:
 SPLIT_COMMITS = textwrap.dedent(
     """
     import json
+    import os
+    import signal
     from trainer.measure import crash
     from trainer.storage import store as store_module
 
@@ -66,6 +68,8 @@ SPLIT_COMMITS = textwrap.dedent(
         # the defect: the line, the state and the status in three transactions
         self.add_turn(session_id, turn.speaker, turn.text, turn.move, turn.meta)
         if state_json is not store_module._UNSET:
+            if turn.speaker == "counterparty":
+                os.kill(os.getpid(), signal.SIGKILL)  # the crash lands in the gap the defect opens
             self.update_session(session_id, state_json=state_json)
         if status is not None:
             self.update_session(session_id, status=status)
@@ -79,7 +83,8 @@ SPLIT_COMMITS = textwrap.dedent(
 
 
 def test_the_crash_test_finds_stale_states_when_a_turn_is_three_commits() -> None:
-    """The control: with the old three commits restored, kills between them are found (so 0 above means 0)."""
+    """The control: with the old three commits restored and each child dying between a reply's line and its state,
+    the audit finds the stale state (so 0 above means 0)."""
     result = _run(["-c", SPLIT_COMMITS], 400)
     assert result.stdout.strip(), result.stderr[-2000:]
     report = json.loads(result.stdout)

@@ -1,5 +1,7 @@
-"""AppTest for the instructor-side pages: instructor sign-in and lockout, cohorts and joining, assignments, the
-dashboard on seeded data, trainee isolation, and the studio's validate / test-play / save / publish flow."""
+"""AppTest for the instructor-side pages: sign-in with accounts and backoff, a sign-in that survives a reload,
+cohorts and joining, assignments, the dashboard on seeded data, the calibration workbench, isolation between
+instructors and between trainees (page parameters included), and the studio's validate / test-play / save /
+publish flow."""
 
 from __future__ import annotations
 
@@ -7,12 +9,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from accounts_support import make_account
 from report_factory import make_report
 from streamlit.testing.v1 import AppTest
 
-from trainer.instructor import auth, cohorts
+from trainer.instructor import accounts, auth, cohorts, tokens
 from trainer.scenarios.loading import repo_scenarios_dir
+from trainer.storage import accounts as account_store
 from trainer.storage.store import Store
+from trainer.ui import instructor as instructor_page
 
 HARNESS = str(Path(__file__).parent / "apps" / "pages_harness.py")
 PASS = "a good long passphrase"
@@ -29,10 +34,13 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
     monkeypatch.setenv("LEVERAGE_DB_URL", db_url)
     monkeypatch.setenv("LEVERAGE_LLM_BACKEND", "template")
     monkeypatch.setenv("LEVERAGE_SCENARIOS_DIR", str(library))
-    monkeypatch.setenv("LEVERAGE_INSTRUCTOR_PASSPHRASE_HASH", auth.hash_passphrase(PASS, n=2**10))
+    legacy = auth.hash_passphrase(PASS, n=2**10)
+    monkeypatch.setenv("LEVERAGE_INSTRUCTOR_PASSPHRASE_HASH", legacy)
+    monkeypatch.setattr(auth, "N", 2**10)
     store = Store(db_url)
     store.migrate()
-    yield {"store": store, "library": library, "data_dir": data_dir}
+    admin = accounts.adopt_legacy(store, legacy)  # what the page does on first use: the shared passphrase's account
+    yield {"store": store, "library": library, "data_dir": data_dir, "admin": admin}
     store.dispose()
 
 
@@ -44,9 +52,10 @@ def _app(page: str, monkeypatch: pytest.MonkeyPatch, trainee_id: str | None = No
     return at.run()
 
 
-def _sign_in(at: AppTest, passphrase: str = PASS) -> AppTest:
+def _sign_in(at: AppTest, passphrase: str = PASS, name: str = "admin") -> AppTest:
+    at.text_input(key="instructor_username").input(name)
     at.text_input(key="instructor_passphrase").input(passphrase)
-    return at.button[0].click().run()
+    return at.button(key="FormSubmitter:instructor_sign_in-Sign in").click().run()
 
 
 def _texts(at: AppTest) -> str:
@@ -64,23 +73,29 @@ def test_right_passphrase_signs_in(env: dict, monkeypatch: pytest.MonkeyPatch) -
     assert at.title[0].value == "Instructor sign-in" and not at.tabs
     at = _sign_in(at)
     assert not at.exception and at.title[0].value == "Cohorts"
-    assert "instructor_signed_in_at" in at.session_state
+    token = at.session_state[instructor_page.TOKEN]
+    assert tokens.session_account(env["store"], token).username == "admin"
+    assert "Signed in as **admin** · admin" in [c.value for c in at.sidebar.caption]
 
 
-def test_wrong_passphrase_then_lockout(env: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wrong_passphrase_then_backoff(env: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app("instructor", monkeypatch)
     at = _sign_in(at, "not the passphrase")
-    assert "Wrong passphrase" in at.error[0].value and at.title[0].value == "Instructor sign-in"
-    for _ in range(auth.MAX_FAILURES - 1):
+    assert at.error[0].value == auth.WRONG and at.title[0].value == "Instructor sign-in"
+    for _ in range(auth.CLIENT_FREE - 1):
         at = _sign_in(at, "still wrong")
     assert "Too many failed attempts" in at.error[0].value
-    at = _sign_in(at, PASS)  # the right one is refused while locked out
+    at = _sign_in(at, PASS)  # the right one waits too: a waiting attempt is not even checked
     assert "Too many failed attempts" in at.error[0].value
-    assert "instructor_signed_in_at" not in at.session_state
+    assert instructor_page.TOKEN not in at.session_state
 
 
-def test_unconfigured_server_has_no_sign_in(env: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("LEVERAGE_INSTRUCTOR_PASSPHRASE_HASH")
+def test_unconfigured_server_has_no_sign_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEVERAGE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LEVERAGE_DB_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    monkeypatch.setenv("LEVERAGE_LLM_BACKEND", "template")
+    monkeypatch.setenv("LEVERAGE_SCENARIOS_DIR", str(repo_scenarios_dir()))
+    monkeypatch.delenv("LEVERAGE_INSTRUCTOR_PASSPHRASE_HASH", raising=False)
     at = _app("instructor", monkeypatch)
     assert "Instructor features are off" in at.info[0].value and not at.text_input
 
@@ -94,6 +109,34 @@ def test_instructor_state_does_not_leak_between_browser_sessions(
     assert other_browser.title[0].value == "Instructor sign-in"
 
 
+def _browser_cookies(monkeypatch: pytest.MonkeyPatch, jar: dict[str, str]) -> None:
+    """Stand in for the cookies a reloaded browser sends (AppTest cannot seed st.context.cookies)."""
+    monkeypatch.setattr(instructor_page, "_cookie", lambda name: jar.get(name))
+
+
+def test_sign_in_survives_a_reload_until_signed_out(env: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _sign_in(_app("instructor", monkeypatch))
+    jar = {instructor_page.SESSION_COOKIE: first.session_state[instructor_page.TOKEN]}
+    html = [h.proto.body for h in first.get("html")]
+    assert any(instructor_page.SESSION_COOKIE in body and "SameSite=Strict" in body for body in html)
+    _browser_cookies(monkeypatch, jar)
+    reloaded = _app("instructor", monkeypatch)  # a new Streamlit session, as after a reload
+    assert reloaded.title[0].value == "Cohorts"
+    reloaded = reloaded.button(key="instructor_sign_out").click().run()
+    assert reloaded.title[0].value == "Instructor sign-in"
+    assert any("Max-Age=0" in h.proto.body for h in reloaded.get("html"))  # the cookie is cleared
+    again = _app("instructor", monkeypatch)  # the old cookie value, replayed: void
+    assert again.title[0].value == "Instructor sign-in"
+
+
+def test_revoking_an_account_ends_its_open_page(env: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _sign_in(_app("instructor", monkeypatch))
+    assert at.title[0].value == "Cohorts"
+    account_store.revoke_tokens(env["store"], env["admin"].id)  # `trainer instructor revoke admin`
+    at = at.run()
+    assert at.title[0].value == "Instructor sign-in"
+
+
 # ---------------------------------------------------------------- cohorts and assignments
 
 
@@ -102,14 +145,14 @@ def test_create_cohort_and_trainee_joins(env: dict, monkeypatch: pytest.MonkeyPa
     at.text_input(key="instructor_new_cohort_name").input("Procurement leads")
     at = at.button(key="FormSubmitter:new_cohort-Create cohort").click().run()
     assert not at.exception
-    created = env["store"].list_cohorts()
+    created = cohorts.my_cohorts(env["store"], env["admin"])
     assert [c.name for c in created] == ["Procurement leads"]
     code = cohorts.display_code(created[0].join_code)
     assert code in _texts(at)
     at.text_input(key="instructor_new_cohort_name").input("Second cohort")
     at = at.button(key="FormSubmitter:new_cohort-Create cohort").click().run()
     assert not at.exception
-    second = next(c for c in env["store"].list_cohorts() if c.name == "Second cohort")
+    second = next(c for c in cohorts.my_cohorts(env["store"], env["admin"]) if c.name == "Second cohort")
     assert at.selectbox(key="instructor_cohort_id").value == second.id  # the new cohort is selected
 
     trainee = env["store"].create_trainee("Solo trainee")
@@ -134,14 +177,14 @@ def test_wrong_join_code_is_explained(env: dict, monkeypatch: pytest.MonkeyPatch
 
 def test_assignment_reaches_the_trainee(env: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     store = env["store"]
-    cohort = cohorts.create_cohort(store, "Sales")
+    cohort = cohorts.create_cohort(store, env["admin"], "Sales")
     trainee = store.create_trainee("Ada", cohort_code=cohort.join_code)
     at = _sign_in(_app("instructor", monkeypatch))
     at.selectbox(key="assign_scenario").select("carmaker-renewal")
     at.checkbox(key="assign_has_due").check()
     at = at.button(key="FormSubmitter:assign-Assign").click().run()
     assert not at.exception
-    [assignment] = cohorts.list_assignments(store, cohort.id)
+    [assignment] = cohorts.list_assignments(store, env["admin"], cohort.id)
     assert assignment.scenario_id == "carmaker-renewal" and assignment.due_date is not None
 
     page = _app("progress", monkeypatch, trainee.id)
@@ -154,11 +197,12 @@ def test_assignment_reaches_the_trainee(env: dict, monkeypatch: pytest.MonkeyPat
 
 
 def _seed(store: Store) -> dict:
-    cohort = cohorts.create_cohort(store, "Sales")
+    owner = account_store.get_account(store, "admin")
+    cohort = cohorts.create_cohort(store, owner, "Sales")
     ada = store.create_trainee("Ada", cohort_code=cohort.join_code)
     bo = store.create_trainee("Bo", cohort_code=cohort.join_code)
     outsider = store.create_trainee("Eve")
-    cohorts.assign(store, cohort.id, "carmaker-renewal")
+    cohorts.assign(store, owner, cohort.id, "carmaker-renewal")
     sessions = {}
     for who, line, urgency in ((ada, "We must sign by Friday.", 20), (bo, "Can we close today?", 35)):
         sid = store.create_session(who.id, "carmaker-renewal", 1, "template", "{}")
@@ -191,6 +235,9 @@ def test_dashboard_with_seeded_data(env: dict, monkeypatch: pytest.MonkeyPatch) 
     text = _texts(at)
     assert "Signalling your own urgency: 2 session(s), 2 trainee(s)" in text
     assert "We must sign by Friday" in text and "Eve's private words" not in text
+    assert "Phase two with a giant carmaker" in text and "carmaker-renewal" not in text  # titles, not ids
+    [scores] = [d.value for d in at.dataframe if "mean" in d.value.columns]  # the "Scores per scenario" table
+    assert list(scores["scenario"]) == ["Phase two with a giant carmaker"]
     assert at.get("download_button"), "CSV export button missing"
 
     at.selectbox(key="instructor_drill_session").select(seeded["sessions"]["Ada"])
@@ -212,6 +259,35 @@ def test_signed_out_instructor_page_shows_no_data_even_with_crafted_params(
     at = at.run()
     assert at.title[0].value == "Instructor sign-in"
     assert "We must sign by Friday" not in _texts(at) and not at.get("vega_lite_chart")
+
+
+def test_page_parameters_never_reach_another_instructors_cohort(env: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = env["store"]
+    seeded = _seed(store)  # the admin's cohort, with Ada's evaluated session
+    bert = make_account(store, "bert", "bert's own passphrase")
+    own = cohorts.create_cohort(store, bert, "Bert's cohort")
+    cy = store.create_trainee("Cy", cohort_code=own.join_code)
+    cy_session = store.create_session(cy.id, "carmaker-renewal", 1, "template", "{}")
+    store.add_turn(cy_session, "trainee", "Cy's line")
+    store.update_session(cy_session, status="agreed")
+    store.save_evaluation(cy_session, make_report({"urgency_signal": 20}, quotes={"urgency_signal": [(0, "Cy's line")]}))
+    ada_session = seeded["sessions"]["Ada"]
+    monkeypatch.setenv("LEVERAGE_TEST_PAGE", "instructor")
+    at = AppTest.from_file(HARNESS, default_timeout=TIMEOUT)
+    at.query_params["cohort"] = str(seeded["cohort"].id)
+    at.query_params["session"] = ada_session
+    at.session_state[instructor_page.TOKEN] = tokens.issue_session(store, bert)  # Bert, signed in
+    at.session_state["instructor_cohort_id"] = seeded["cohort"].id  # planted: the admin's cohort and session
+    at.session_state["instructor_drill_session"] = ada_session
+    at.session_state["calibration_session"] = ada_session
+    at = at.run()
+    assert not at.exception
+    assert at.selectbox(key="instructor_cohort_id").options == [f"Bert's cohort · code {cohorts.display_code(own.join_code)}"]
+    assert at.selectbox(key="instructor_drill_session").value is None
+    assert at.selectbox(key="calibration_session").value is None
+    text = _texts(at)
+    assert "We must sign by Friday" not in text and "Ada" not in text and "Sales" not in text
+    assert "Cy" in text
 
 
 # ---------------------------------------------------------------- trainee isolation
@@ -326,3 +402,36 @@ def test_publish_falls_back_to_data_dir_when_library_read_only(
 def test_progress_page_without_a_trainee(env: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app("progress", monkeypatch)
     assert not at.exception and "Start a practice session first" in at.info[0].value
+
+
+# ---------------------------------------------------------------- calibration workbench
+
+
+def test_calibration_workbench_saves_a_review_and_shows_agreement(env: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    from trainer.instructor import calibration
+
+    store = env["store"]
+    seeded = _seed(store)
+    ada_session = seeded["sessions"]["Ada"]
+    at = _sign_in(_app("instructor", monkeypatch))
+    assert "No reviews yet" in _texts(at)
+    at.selectbox(key="calibration_session").select(ada_session)
+    at = at.run()
+    evaluation = store.latest_evaluation(ada_session)
+    assert "Turn 1" in [c.value for c in at.caption]  # the transcript beside the findings, numbered
+    at = at.button(key=f"FormSubmitter:calibration_{evaluation.id}-Save review").click().run()
+    assert "Give a verdict on every flagged finding" in at.error[0].value  # the flagged urgency finding
+    at.radio(key=f"cal_{evaluation.id}_urgency_signal_verdict").set_value("disagree")
+    at.checkbox(key=f"cal_{evaluation.id}_process_concession_missed").check()
+    at.multiselect(key=f"cal_{evaluation.id}_process_concession_turns").select(1)
+    at = at.button(key=f"FormSubmitter:calibration_{evaluation.id}-Save review").click().run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [] and at.success[0].value == "Review saved."
+    [review] = calibration.reviewed(store, env["admin"], seeded["cohort"].id)
+    marks = review.review.marks
+    assert marks["urgency_signal"].verdict == "disagree" and marks["process_concession"].verdict == "missed"
+    assert marks["process_concession"].turns == (1,) and marks["weak_alternative"].verdict == "absent"
+    [table] = [d.value for d in at.dataframe if "Cohen's kappa" in d.value.columns]
+    urgency = table[table["mistake"] == "Signalling your own urgency"].iloc[0]
+    assert (urgency["reviewed"], urgency["agreement"], urgency["grader only"]) == (1, "0%", 1)
+    assert any("Signalling your own urgency: rejected 1 of 1" in e.label for e in at.expander)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from langchain_core.language_models import GenericFakeChatModel
+from chat_fakes import FakeChat
 from langchain_core.messages import AIMessage
 from typer.testing import CliRunner
 
@@ -40,7 +40,7 @@ def test_latency_times_the_configured_model_whatever_the_realizer_option(
     llm_backend: Callable[[Any], None],
 ) -> None:
     """--realizer defaults to template; --latency still gets the model's voice."""
-    llm_backend(GenericFakeChatModel(messages=iter([AIMessage(LINE)] * 40)))
+    llm_backend(FakeChat(messages=iter([AIMessage(LINE)] * 40)))
     voice = model_voice("--latency")
     assert isinstance(voice, LLMRealizer)
     report = run_latency(load_library().scenarios["carmaker-renewal"], voice)

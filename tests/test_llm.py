@@ -6,7 +6,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
@@ -16,6 +15,8 @@ from trainer.llm import chat as llm
 from trainer.llm.chat import LLMUnavailable, LocalChatModel, get_chat_model, to_llama_messages, token_counter
 from trainer.llm.local import LoadedLlama
 from trainer.llm.protocol import ChatModel
+
+httpx = llm.sdk_http()  # the mocks must be built from the library the openai SDK uses
 
 
 class FakeLlama:
@@ -164,12 +165,13 @@ def test_openai_without_key_or_url_is_unavailable(tmp_settings: Settings) -> Non
 
 
 def mocked(handler: Any) -> httpx.Client:
-    """An httpx client that never opens a socket."""
-    return httpx.Client(transport=httpx.MockTransport(handler))
+    """A client that never opens a socket, from the HTTP library the installed openai SDK is built on."""
+    http = llm.sdk_http()
+    return http.Client(transport=http.MockTransport(handler))
 
 
 def refuse(request: httpx.Request) -> httpx.Response:
-    raise httpx.ConnectError("connection refused", request=request)
+    raise llm.sdk_http().ConnectError("connection refused", request=request)
 
 
 @pytest.mark.parametrize("call", ["invoke", "stream"])

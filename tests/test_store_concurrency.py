@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from trainer.storage import accounts as account_store
 from trainer.storage import connection, retry
 from trainer.storage import store as store_module
 from trainer.storage.store import Store, StoreError
@@ -66,11 +67,13 @@ def test_every_read_then_write_path_survives_contention(store: Store) -> None:
         store.add_turn(sessions[n], "trainee", f"line {i}")
         store.update_session(sessions[n], state_json={"i": i})
         store.create_session(trainees[n], "s", i, "template", "{}")
-        store.record_login_attempt(f"client-{n}", False, now, forget_before=now - timedelta(hours=1))
+        account_store.record_attempt(
+            store, "ada", f"client-{n}", trusted=False, succeeded=False, at=now, forget_before=now - timedelta(hours=1)
+        )
 
     assert _hammer(6, 15, work) == []
     assert all(len(store.list_turns(s)) == 15 for s in sessions)
-    assert len(store.failed_logins(None, now - timedelta(minutes=1), now)) == 90
+    assert len(account_store.pool_failures(store, "ada", now - timedelta(minutes=1))) == 90
 
 
 def test_writers_begin_immediate_and_readers_do_not(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 
 import pytest
+from accounts_support import make_account
 from report_factory import make_report
 from xapi_support import make_record, node_validate
 
@@ -284,8 +285,9 @@ def played(store: Store) -> dict:
 
     scenarios = load_library().scenarios
     scenario = scenarios["tenant-landlord"]
-    cohort = cohorts.create_cohort(store, "Retail Q3")
-    other = cohorts.create_cohort(store, "Other")
+    owner, someone = make_account(store, "tess"), make_account(store, "omar")
+    cohort = cohorts.create_cohort(store, owner, "Retail Q3")
+    other = cohorts.create_cohort(store, someone, "Other")
     ada = store.create_trainee("Ada", cohort_code=cohort.join_code)
     bo = store.create_trainee("Bo", cohort_code=cohort.join_code)
     eve = store.create_trainee("Eve", cohort_code=other.join_code)
@@ -316,11 +318,14 @@ def played(store: Store) -> dict:
         "open": store.create_session(bo.id, "tenant-landlord", 1, "template", "{}"),
         "eve": play(eve, "agreed", out=outcome(False, 0)),
     }
-    return {"store": store, "cohort": cohort, "ada": ada, "bo": bo, "ids": ids, "scenarios": scenarios}
+    return {
+        "store": store, "owner": owner, "someone": someone, "cohort": cohort, "ada": ada, "bo": bo, "ids": ids,
+        "scenarios": scenarios,
+    }  # fmt: skip
 
 
 def test_cohort_records_from_the_store(played: dict) -> None:
-    export = cohort_records(played["store"], played["cohort"].id, played["scenarios"])
+    export = cohort_records(played["store"], played["owner"].id, played["cohort"].id, played["scenarios"])
     by_id = {r.session_id: r for r in export.records}
     ids = played["ids"]
     assert set(by_id) == {ids["good"], ids["bad"], ids["walked"]}  # not Eve's, not pending, not open
@@ -338,25 +343,36 @@ def test_cohort_records_from_the_store(played: dict) -> None:
 
 
 def test_cohort_records_names_only_when_asked(played: dict) -> None:
-    export = cohort_records(played["store"], played["cohort"].id, played["scenarios"], include_names=True)
+    export = cohort_records(
+        played["store"], played["owner"].id, played["cohort"].id, played["scenarios"], include_names=True
+    )
     assert {r.trainee_name for r in export.records} == {"Ada", "Bo"}
 
 
+def test_cohort_records_only_for_the_owner(played: dict) -> None:
+    """Another instructor gets nothing from a cohort they do not own: not its sessions, not its names."""
+    store, cohort = played["store"], played["cohort"]
+    export = cohort_records(store, played["someone"].id, cohort.id, played["scenarios"], include_names=True)
+    assert export.records == [] and export.unevaluated == [] and export.open_sessions == 0
+
+
 def test_a_rebuilt_statement_is_identical(played: dict) -> None:
-    first = [build_statement(r, HOME) for r in cohort_records(played["store"], played["cohort"].id).records]
+    owner_id, cohort_id = played["owner"].id, played["cohort"].id
+    first = [build_statement(r, HOME) for r in cohort_records(played["store"], owner_id, cohort_id).records]
     played["store"].update_session(played["ids"]["good"], outcome_json={"touched": True})  # bumps updated_at
-    second = [build_statement(r, HOME) for r in cohort_records(played["store"], played["cohort"].id).records]
+    second = [build_statement(r, HOME) for r in cohort_records(played["store"], owner_id, cohort_id).records]
     assert [s["timestamp"] for s in first] == [s["timestamp"] for s in second]
     assert [s["id"] for s in first] == [s["id"] for s in second]
 
 
 def test_unknown_scenario_still_builds(store: Store) -> None:
-    cohort = cohorts.create_cohort(store, "C")
+    owner = make_account(store, "tess")
+    cohort = cohorts.create_cohort(store, owner, "C")
     ada = store.create_trainee("Ada", cohort_code=cohort.join_code)
     sid = store.create_session(ada.id, "retired-scenario", 1, "template", "{}")
     store.update_session(sid, status="agreed")
     store.save_evaluation(sid, make_report())
-    (record,) = cohort_records(store, cohort.id, {}).records
+    (record,) = cohort_records(store, owner.id, cohort.id, {}).records
     assert record.scenario_title == "retired-scenario" and record.within_walkaway is None
     assert record.ended_at == record.started_at  # no turns: zero duration, not an error
     s = build_statement(record, HOME)

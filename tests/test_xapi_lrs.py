@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from accounts_support import make_account
 from report_factory import make_report
 from typer.testing import CliRunner
 from xapi_support import PASSWORD, USERNAME, free_port, make_record, stub_lrs
@@ -250,6 +251,7 @@ def test_endpoint_needs_credentials_and_is_normalised(xapi_env) -> None:  # noqa
 
 
 runner = CliRunner()
+OWNER, OWNER_PASSPHRASE = "tess", "tess's own passphrase"
 
 
 @pytest.fixture
@@ -260,7 +262,9 @@ def cohort_code(xapi_env) -> str:  # noqa: ANN001
 
     store = Store(get_settings().db_url)
     store.migrate()
-    cohort = cohorts.create_cohort(store, "Sales EMEA")
+    owner = make_account(store, OWNER, OWNER_PASSPHRASE)
+    make_account(store, "omar", "omar's own passphrase")
+    cohort = cohorts.create_cohort(store, owner, "Sales EMEA")
     ada = store.create_trainee("Ada", cohort_code=cohort.join_code)
     for status, evaluate in (("agreed", True), ("walked_away", True), ("ended", False)):
         sid = store.create_session(ada.id, "carmaker-renewal", 1, "template", "{}")
@@ -273,10 +277,11 @@ def cohort_code(xapi_env) -> str:  # noqa: ANN001
     return cohort.join_code
 
 
-def invoke(*args: str):  # noqa: ANN201
+def invoke(*args: str, actor: str = "tess", passphrase: str = "tess's own passphrase"):  # noqa: ANN201
+    """The command as an instructor (by default the cohort's owner), the passphrase piped on stdin."""
     from trainer.cli import app
 
-    return runner.invoke(app, ["instructor", "export-xapi", *args])
+    return runner.invoke(app, ["instructor", "export-xapi", *args, "--as", actor], input=f"{passphrase}\n")
 
 
 def test_cli_writes_a_json_array(cohort_code: str, tmp_path: Path) -> None:
@@ -300,6 +305,14 @@ def test_cli_writes_json_lines_and_stdout(cohort_code: str, tmp_path: Path) -> N
     assert to_stdout.exit_code == 0 and len(to_stdout.stdout.splitlines()) == 2
     assert invoke(cohort_code, "--format", "xml").exit_code == 2
     assert invoke("NOPE-NOPE").exit_code == 1
+
+
+def test_cli_exports_only_the_acting_instructors_cohort(cohort_code: str, tmp_path: Path) -> None:
+    out = tmp_path / "statements.json"
+    foreign = invoke(cohort_code, "--out", str(out), actor="omar", passphrase="omar's own passphrase")
+    assert foreign.exit_code == 1 and "no cohort with code" in foreign.output and not out.exists()
+    wrong = invoke(cohort_code, "--out", str(out), passphrase="not the passphrase")
+    assert wrong.exit_code == 1 and "Wrong name or passphrase" in wrong.output and not out.exists()
 
 
 def test_cli_sends_keeps_and_resends_without_leaking_credentials(

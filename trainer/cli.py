@@ -7,7 +7,18 @@ import sys
 
 import typer
 
-from trainer.commands import bench_all, evaluate, instructor, knowledge, load, play, reader, scenarios, system
+from trainer.commands import (
+    bench_all,
+    evaluate,
+    instructor,
+    knowledge,
+    learn,
+    load,
+    play,
+    reader,
+    scenarios,
+    system,
+)
 from trainer.config import install_log_redaction
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Leverage negotiation trainer.")
@@ -25,6 +36,7 @@ COMMAND_MODULES = (
     knowledge,  # ingest, ask, eval retrieval, bench retrieval
     reader,  # train reader, eval reader, bench reader
     instructor,  # instructor hash-passphrase, cohorts
+    learn,  # eval levels, eval replay
     load,  # bench load, bench crash
     bench_all,  # bench all
 )

@@ -35,6 +35,7 @@ from trainer.domain.acts import Act, ActKind, TurnAnalysis
 from trainer.domain.deal import DealState
 from trainer.domain.report import Report
 from trainer.domain.transcripts import Turn
+from trainer.engine.difficulty import scenario_at
 from trainer.engine.outcome import Outcome, compute_outcome
 from trainer.engine.terms import better_for_trainee, format_value
 from trainer.engine.turn import StepResult
@@ -42,6 +43,7 @@ from trainer.evaluation.evaluator import evaluate
 from trainer.llm.chat import LLMUnavailable
 from trainer.reader.analysis import analyse_turn
 from trainer.scenarios.schema import Issue, RevealTrigger, Scenario
+from trainer.storage import branches as lineage
 from trainer.storage.store import NewTurn, Store, StoredTurn, TurnConflict
 from trainer.voice.realizer import TemplateRealizer
 
@@ -168,9 +170,12 @@ class Practice:
 
     # -- lifecycle
 
-    def start(self, trainee_id: str, scenario_id: str, seed: int | None = None, realizer: str = "llm") -> Live:
-        """Create the stored session with the counterparty's opening line (always the quick voice), atomically."""
-        scenario = self.scenarios[scenario_id]
+    def start(
+        self, trainee_id: str, scenario_id: str, seed: int | None = None, realizer: str = "llm", level: str | None = None
+    ) -> Live:
+        """Create the stored session and commit the counterparty's opening line (always the quick voice); the
+        level defaults to the scenario's own."""
+        scenario = scenario_at(self.scenarios[scenario_id], level)
         seed = secrets.randbelow(2**31) if seed is None else seed
         game = Session(scenario, seed=seed)
         for _ in game.open(TemplateRealizer()):
@@ -179,7 +184,7 @@ class Practice:
         opening.meta["opening"] = True
         session_id = self.store.start_session(
             trainee_id, scenario_id, seed, realizer, game.state,
-            NewTurn(COUNTERPARTY, opening.text, opening.move, opening.meta),
+            NewTurn(COUNTERPARTY, opening.text, opening.move, opening.meta), level=scenario.level.value,
         )  # fmt: skip
         return Live(session_id=session_id, trainee_id=trainee_id, game=game)
 
@@ -269,6 +274,7 @@ class Practice:
         scenario = self.scenarios.get(record.scenario_id)
         if scenario is None:
             raise PracticeError("This session's scenario is no longer in the library. Start a new session.")
+        scenario = scenario_at(scenario, lineage.level_of(self.store, record.id) or "standard")
         game = Session.replay(scenario, record.seed, [stored_line(turn) for turn in turns])
         if _stored_state(record.id, record.state_json) != game.state:
             log.warning("stored state of session %s differs from the engine's replay; using the replay", record.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
@@ -12,12 +13,23 @@ import typer
 from trainer.coaching.coach import attach_sources
 from trainer.coaching.index import KnowledgeIndex
 from trainer.config import get_settings
+from trainer.domain.gold import GoldFormatError
 from trainer.domain.report import Report
 from trainer.domain.transcripts import TranscriptError, parse_transcript, read_source
 from trainer.evaluation.evaluator import evaluate
 from trainer.evaluation.judge import LLMJudge, parse_combine
 from trainer.llm.chat import get_chat_model
-from trainer.measure.evalsets import SPLITS, bench, format_table, load_split, score, score_with_judge, summary
+from trainer.measure.evalsets import (
+    SPLITS,
+    GoldItem,
+    bench,
+    format_table,
+    load_labels,
+    load_split,
+    score,
+    score_with_judge,
+    summary,
+)
 from trainer.scenarios.loading import load_library
 from trainer.scenarios.schema import Scenario
 
@@ -126,15 +138,21 @@ def evaluate_cmd(
 def eval_evaluator_cmd(
     llm: bool = typer.Option(False, "--llm", help="Measure rules combined with the LLM judge."),
     split: str = typer.Option("all", "--split", help="dev, train, heldout, casino (real chat) or all."),
+    labels: Path | None = typer.Option(
+        None, "--labels", metavar="FILE",
+        help="Measure on this file of gold-format labels (e.g. from `trainer instructor export-labels`) instead of "
+             "the gold splits.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable metrics."),
 ) -> None:
     """Precision, recall, F1 per mistake, macro-F1, evidence-turn hit rate and confusion counts per split."""
     if split not in SPLIT_CHOICES:
         _fail(f"--split must be one of {', '.join(SPLIT_CHOICES)}")
+    sets = _label_set(labels) if labels is not None else {name: None for name in (SPLITS if split == "all" else (split,))}
     judge = _judge(measuring=True) if llm else None
     results: dict[str, Any] = {}
-    for name in SPLITS if split == "all" else (split,):
-        items = load_split(name)
+    for name, given in sets.items():
+        items = given if given is not None else load_split(name)
         if not items:
             typer.echo(f"split {name}: no transcripts found", err=True)
             continue
@@ -154,6 +172,14 @@ def eval_evaluator_cmd(
         typer.echo(json.dumps({"mode": "reader+llm" if llm else "reader", "splits": results}, indent=2))
     if not results:
         raise typer.Exit(code=1)
+
+
+def _label_set(path: Path) -> dict[str, list[GoldItem] | None]:
+    """The one set measured with --labels, named after the file; exit 2 naming the file and field when invalid."""
+    try:
+        return {f"labels:{path.name}": load_labels(path)}
+    except GoldFormatError as exc:
+        _fail(str(exc))
 
 
 def bench_evaluator_cmd(

@@ -13,6 +13,7 @@ import typer
 from trainer.app import factories
 from trainer.app.session import Realizer, Session, result_document, run_script
 from trainer.config import get_settings
+from trainer.engine.difficulty import scenario_at
 from trainer.llm.chat import LLMUnavailable
 from trainer.measure.counterparty import NoModelVoice, print_report, run_all
 from trainer.scenarios.loading import load_library
@@ -59,9 +60,16 @@ def play_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the session as JSON (with --script)."),
     realizer: str = typer.Option("llm", "--realizer", help="Counterparty voice: llm or template."),
     seed: int = typer.Option(0, "--seed", help="Seed for the counterparty's bounded randomness."),
+    level: str | None = typer.Option(
+        None, "--level", help="introductory, standard or hard (default: the scenario's own level)."
+    ),
 ) -> None:
     """Negotiate against the counterparty engine, interactively or from a script."""
-    scenario = _scenario(scenario_id)
+    try:
+        scenario = scenario_at(_scenario(scenario_id), level)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from None
     voice = make_realizer(realizer)
     if script is not None:
         lines = [ln.strip() for ln in script.read_text(encoding="utf-8").splitlines() if ln.strip()]

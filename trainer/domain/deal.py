@@ -130,6 +130,7 @@ class DealState(Strict):
     agreed_terms: dict[str, float] | None = None
     last_move_kind: str | None = None
     counterparty_moved_since_trainee: bool = True  # did it move since the trainee's last offer?
+    pressure_used: list[str] = Field(default_factory=list)  # pressure tactics it has used (each once)
 
     def to_json(self) -> str:
         """Serialise for storage (the store keeps this blob per turn)."""

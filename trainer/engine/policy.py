@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from trainer.domain.acts import ProcessAspect
 from trainer.domain.deal import DealState, Side, Status
+from trainer.engine.difficulty import FALSE_DEADLINE, PRESSURE_FROM_TURN, final_offer_turn, harsher, tuning_of
 from trainer.engine.terms import (
     better_for_trainee,
     clamp_to_reservation,
@@ -193,25 +194,26 @@ def _reveal_lines(state: DealState, scenario: Scenario) -> list[str]:
 
 def unlocked_share(state: DealState, scenario: Scenario, issue: Issue) -> float:
     """How much of its opening-to-reservation room it is willing to give on this issue right now (0..1)."""
+    t = tuning_of(scenario)  # the difficulty level: how much good moves unlock, how hard mistakes cost
     share = BASE_SHARE + _earned_flex(state, scenario, issue.id)
-    share += TRADE_SHARE * min(state.credits.conditional_trades, TRADE_CAP)
-    share += STANDARD_SHARE * min(state.credits.objective_standards, STANDARD_CAP)
+    share += TRADE_SHARE * t.unlock * min(state.credits.conditional_trades, TRADE_CAP)
+    share += STANDARD_SHARE * t.unlock * min(state.credits.objective_standards, STANDARD_CAP)
     m = state.mistakes
     if m.urgency_revealed:
-        share *= URGENCY_SHARE_FACTOR
-    share -= WEAK_ALT_PENALTY * m.weak_alternative_mentioned + DEFERENCE_PENALTY * m.deference_shown
-    share -= UNPROMPTED_PENALTY * m.unprompted_concessions
+        share *= harsher(URGENCY_SHARE_FACTOR, t)
+    share -= t.exploitation * (WEAK_ALT_PENALTY * m.weak_alternative_mentioned + DEFERENCE_PENALTY * m.deference_shown)
+    share -= t.exploitation * UNPROMPTED_PENALTY * m.unprompted_concessions
     return min(max(share * _process_factor(state, scenario, issue), 0.0), 1.0)
 
 
 def _process_factor(state: DealState, scenario: Scenario, issue: Issue) -> float:
     """Process given away costs substance: its draft frames the terms, its sequence leaves price last."""
-    factor = 1.0
+    factor, t = 1.0, tuning_of(scenario)
     sequence_given = Side.counterparty in (state.process.sequence, state.process.agenda)
     if sequence_given and issue.id == main_issue(scenario).id:
-        factor *= PRICE_LAST_FACTOR
+        factor *= harsher(PRICE_LAST_FACTOR, t)
     if state.process.draft == Side.counterparty and issue.id in _draft_issues(scenario):
-        factor *= DRAFT_FACTOR
+        factor *= harsher(DRAFT_FACTOR, t)
     return factor
 
 
@@ -239,14 +241,15 @@ def limit(state: DealState, scenario: Scenario, issue: Issue) -> float:
     return clamp_to_reservation(issue, cp_limit(issue, unlocked_share(state, scenario, issue)))
 
 
-def _rate(state: DealState) -> float:
-    """How fast it closes the gap to its limit when it does move."""
-    rate = BASE_RATE
+def _rate(state: DealState, scenario: Scenario) -> float:
+    """How fast it closes the gap to its limit when it does move (a patient counterparty moves less)."""
+    t = tuning_of(scenario)
+    rate = BASE_RATE / t.patience
     if state.mistakes.urgency_revealed:
-        rate *= URGENCY_RATE_FACTOR
-    rate *= UNPROMPTED_RATE_FACTOR**state.mistakes.unprompted_concessions
+        rate *= harsher(URGENCY_RATE_FACTOR, t)
+    rate *= harsher(UNPROMPTED_RATE_FACTOR, t) ** state.mistakes.unprompted_concessions
     if state.process.cadence == Side.counterparty:
-        rate *= CADENCE_RATE_FACTOR
+        rate *= harsher(CADENCE_RATE_FACTOR, t)
     return rate
 
 
@@ -314,7 +317,7 @@ def _step_toward_limit(state: DealState, scenario: Scenario, issue: Issue, rng: 
     ask = state.trainee_positions.get(issue.id)
     if trainee_gain(issue, current, target) <= 0 or (ask is not None and not better_for_trainee(issue, ask, current)):
         return current  # at its limit, or already giving at least what the trainee asked
-    new = current + gap * min(_rate(state) * rng.uniform(*JITTER), 1.0)
+    new = current + gap * min(_rate(state, scenario) * rng.uniform(*JITTER), 1.0)
     rounded = round_for_cp(issue, new)
     if not better_for_trainee(issue, rounded, current) and trainee_gain(issue, current, target) >= issue.step:
         rounded = round_for_cp(issue, current + issue.step * (1 if gap > 0 else -1))
@@ -420,12 +423,23 @@ def _unearned(state: DealState, scenario: Scenario, reveals: list[str]) -> Move:
         for i in scenario.issues
     )
     probe = ("timeline", "alternatives", "priorities")[state.turn % 3]
+    final = at_limit and state.turn >= final_offer_turn(FINAL_OFFER_TURN, tuning_of(scenario))
     if state.events.offers:
-        tactic = "final_offer" if at_limit and state.turn >= FINAL_OFFER_TURN else "only_in_exchange"
+        tactic = "final_offer" if final else _pressure(state, scenario) or "only_in_exchange"
         return Move(
             kind=MoveKind.reject, releases=_current(state), reveal_lines=reveals, tactic=tactic, probe=probe
         )
-    tactic = "final_offer" if at_limit and state.turn >= FINAL_OFFER_TURN else "wait"
+    tactic = "final_offer" if final else _pressure(state, scenario) or "wait"
     return Move(
         kind=MoveKind.hold, releases=_current(state), reveal_lines=reveals, tactic=tactic, probe=probe
     )
+
+
+def _pressure(state: DealState, scenario: Scenario) -> str | None:
+    """A pressure tactic for an unearned hold, at levels that use them: one false deadline, set once, and never
+    after the trainee's own urgency is known (its "no rush" must not contradict a deadline)."""
+    if not tuning_of(scenario).pressure_tactics or FALSE_DEADLINE in state.pressure_used:
+        return None
+    if state.turn < PRESSURE_FROM_TURN or state.mistakes.urgency_revealed:
+        return None
+    return FALSE_DEADLINE

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from trainer.domain.acts import Act, ActKind, ProcessAspect, TurnAnalysis
 from trainer.domain.deal import Concession, DealState, Phase, Side, Status, TurnEvents
+from trainer.engine.difficulty import FALSE_DEADLINE
 from trainer.engine.policy import Move
 from trainer.engine.terms import better_for_trainee
 from trainer.scenarios.schema import RevealTrigger, Scenario
@@ -221,6 +222,8 @@ def apply_move(state: DealState, move: Move) -> DealState:
             seen.append(value)
     if move.trap_id and move.trap_id not in new.traps_proposed:
         new.traps_proposed.append(move.trap_id)
+    if move.tactic == FALSE_DEADLINE and move.tactic not in new.pressure_used:
+        new.pressure_used.append(move.tactic)
     if move.agreed_terms is not None and new.status == Status.open:
         new.agreed_terms = dict(move.agreed_terms)
         new.status, new.phase = Status.agreed, Phase.agreed

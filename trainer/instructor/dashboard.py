@@ -1,8 +1,8 @@
 """The instructor's cohort dashboard: heatmap, common mistakes with evidence, score distributions,
 assignment completion, drill-down and CSV export.
 
-`load_cohort` reads everything once (a handful of set-based queries); the other functions are pure, so the
-page can compute every panel from one snapshot and tests can check them without a UI.
+`load_cohort` reads everything once (a handful of set-based queries), and only for the cohort's owner; the other
+functions are pure, so the page can compute every panel from one snapshot and tests can check them without a UI.
 """
 
 from __future__ import annotations
@@ -11,24 +11,20 @@ import csv
 import io
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from trainer.domain.mistakes import MISTAKE_IDS, MISTAKE_TITLES
 from trainer.domain.report import Report
-from trainer.instructor.cohorts import list_assignments
+from trainer.instructor.cohorts import counts_for, list_assignments, my_cohort, trainees
 from trainer.instructor.progress import DETECTED_BELOW, weighted_proficiency
+from trainer.storage import cohorts as cohort_store
+from trainer.storage.accounts import Account
+from trainer.storage.cohorts import OwnedSession
 from trainer.storage.history import HistoryEntry, load_history
-from trainer.storage.store import (
-    Assignment,
-    Cohort,
-    PracticeSession,
-    Store,
-    StoredEvaluation,
-    StoredTurn,
-    Trainee,
-)
+from trainer.storage.store import Assignment, Cohort, Store, Trainee
 
 MAX_EXAMPLES = 3
 
@@ -75,6 +71,7 @@ class CommonMistake:
 @dataclass(frozen=True)
 class ScoreStats:
     scenario_id: str
+    title: str  # the scenario's title (its id when the library no longer has it)
     scores: list[int]
     mean: float
     median: float
@@ -96,24 +93,19 @@ class Completion:
         return self.completed / self.total if self.total else 0.0
 
 
-@dataclass(frozen=True)
-class SessionDetail:
-    session: PracticeSession
-    trainee: Trainee
-    turns: list[StoredTurn]
-    evaluation: StoredEvaluation | None
+SessionDetail = OwnedSession  # one session of the cohort: session, trainee, turns, latest evaluation
 
 
-def load_cohort(store: Store, cohort_id: int) -> CohortData | None:
-    """One consistent snapshot of a cohort's data (None for an unknown cohort)."""
-    cohort = store.get_cohort(cohort_id)
+def load_cohort(store: Store, owner: Account, cohort_id: int) -> CohortData | None:
+    """One snapshot of a cohort's data, for its owner only (None for an unknown or someone else's cohort)."""
+    cohort = my_cohort(store, owner, cohort_id)
     if cohort is None:
         return None
     return CohortData(
         cohort=cohort,
-        trainees=store.list_trainees(cohort_id),
-        history=load_history(store, cohort_id=cohort_id, with_reports=True),
-        assignments=list_assignments(store, cohort_id),
+        trainees=trainees(store, owner, cohort_id),
+        history=load_history(store, cohort_id=cohort_id, owner_id=owner.id, with_reports=True),
+        assignments=list_assignments(store, owner, cohort_id),
     )
 
 
@@ -178,27 +170,31 @@ def _detected(entry: HistoryEntry) -> list[Any]:
     return [f for f in report.mistakes if f.detected or f.score < DETECTED_BELOW]
 
 
-def score_distributions(data: CohortData) -> list[ScoreStats]:
-    """Overall scores per scenario (evaluated sessions only), scenario ids in order."""
+def score_distributions(data: CohortData, titles: Mapping[str, str] | None = None) -> list[ScoreStats]:
+    """Overall scores per scenario (evaluated sessions only), ordered by title, each named by its title."""
     per: dict[str, list[int]] = defaultdict(list)
     for entry in data.history:
         if entry.overall_score is not None:
             per[entry.scenario_id].append(entry.overall_score)
-    return [
-        ScoreStats(sid, s, round(statistics.fmean(s), 1), float(statistics.median(s)), min(s), max(s))
-        for sid, s in sorted(per.items())
-    ]
+    names = titles or {}
+    stats = [
+        ScoreStats(sid, names.get(sid, sid), s, round(statistics.fmean(s), 1), float(statistics.median(s)), min(s),
+                   max(s))
+        for sid, s in per.items()
+    ]  # fmt: skip
+    return sorted(stats, key=lambda s: (s.title.lower(), s.scenario_id))
 
 
 def completion(data: CohortData) -> list[Completion]:
-    """For each assignment: who finished it (any session no longer open) and who has not."""
-    finished: dict[str, set[str]] = defaultdict(set)
-    for entry in data.history:
-        if entry.status != "open":
-            finished[entry.scenario_id].add(entry.trainee_id)
+    """For each assignment: who did it (see `cohorts.counts_for`: a root session finished, itself or one of its
+    branches, started after the assignment and after joining) and who has not. A rewound session counts once, as
+    its root."""
     rows = []
     for a in data.assignments:
-        done = finished.get(a.scenario_id, set())
+        done = {
+            t.id for t in data.trainees
+            if any(counts_for(e, a, t.cohort_joined_at) for e in data.history if e.trainee_id == t.id)
+        }  # fmt: skip
         missing = [t.display_name for t in data.trainees if t.id not in done]
         rows.append(
             Completion(
@@ -242,12 +238,6 @@ def _safe_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def session_detail(store: Store, cohort_id: int, session_id: str) -> SessionDetail | None:
-    """Drill-down into one session, only if it belongs to a trainee of this cohort."""
-    session = store.get_session_as_instructor(session_id)
-    if session is None:
-        return None
-    trainee = store.get_trainee(session.trainee_id)
-    if trainee is None or trainee.cohort_id != cohort_id:
-        return None
-    return SessionDetail(session, trainee, store.list_turns(session_id), store.latest_evaluation(session_id))
+def session_detail(store: Store, owner: Account, cohort_id: int, session_id: str) -> SessionDetail | None:
+    """Drill-down into one session, only if it belongs to a trainee of a cohort this instructor owns."""
+    return cohort_store.owned_session(store, owner.id, cohort_id, session_id)

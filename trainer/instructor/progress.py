@@ -11,6 +11,10 @@ so a session H sessions ago counts half as much as the latest one (H = 3: the la
 about 80% of the weight). A mistake is *persistent* when it was detected (score < `DETECTED_BELOW`) in at
 least 2 of the last 3 evaluated sessions. The recommended next scenario trains the weakest mistake at a
 difficulty matched to that proficiency, preferring scenarios the trainee has played least.
+
+Real conversations the trainee evaluated and chose to keep count like any evaluated session (the same five
+mistakes, scored by the same evaluator) and are marked `kind == "real"`; they are not scenarios, so they never
+count as a scenario played for the recommendation, nor as an assignment done.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from datetime import datetime
 from trainer.domain.mistakes import MISTAKE_IDS, MISTAKE_TITLES
 from trainer.scenarios.schema import Scenario
 from trainer.storage.history import HistoryEntry, load_history
+from trainer.storage.saved import SavedEvaluation, list_saved
 from trainer.storage.store import Store
 
 HALF_LIFE = 3.0  # sessions
@@ -126,8 +131,19 @@ def summarise(history: Sequence[HistoryEntry], scenarios: Mapping[str, Scenario]
 
 
 def trainee_progress(store: Store, trainee_id: str, scenarios: Mapping[str, Scenario] | None = None) -> Progress:
-    """Load and summarise one trainee's progress (only their own sessions, by construction)."""
-    return summarise(load_history(store, trainee_id=trainee_id), scenarios)
+    """Load and summarise one trainee's progress: their own sessions and kept real conversations, by construction."""
+    practice = load_history(store, trainee_id=trainee_id)
+    real = [real_entry(saved) for saved in list_saved(store, trainee_id)]
+    return summarise(sorted(practice + real, key=lambda e: e.created_at), scenarios)
+
+
+def real_entry(saved: SavedEvaluation) -> HistoryEntry:
+    """A kept real conversation as a history entry, marked as real (its id is `real-<n>`)."""
+    return HistoryEntry(
+        session_id=f"real-{saved.id}", trainee_id=saved.trainee_id, scenario_id=saved.scenario_id or "",
+        status="ended", created_at=saved.created_at, outcome=None, overall_score=saved.overall_score,
+        scores={m.id: m.score for m in saved.report.mistakes}, kind="real", label=saved.label,
+    )  # fmt: skip
 
 
 def target_difficulty(proficiency: float | None) -> int:
@@ -159,7 +175,7 @@ def recommend(
         first = min(scenarios.values(), key=lambda s: (s.difficulty, -len(s.learning_focus), s.id))
         return Recommendation(first.id, "A gentle first scenario that touches several mistakes.")
     target = target_difficulty(focus.proficiency)
-    played = Counter(e.scenario_id for e in history)
+    played = Counter(e.scenario_id for e in history if e.kind == "practice")
 
     def key(s: Scenario) -> tuple[int, int, int, str]:
         return (

@@ -24,8 +24,8 @@ cannot be checked (the scenario file is gone, or the outcome was not stored) `su
 guessed.
 
 `build_statement` is pure: it takes a `SessionRecord` and the settings it needs. `cohort_records` builds
-those records from the store (sessions that are not finished, or not evaluated yet, are skipped and
-counted: their statement would change once the evaluator has run).
+those records from the store, for the cohort's owner only (sessions that are not finished, or not evaluated yet,
+are skipped and counted: their statement would change once the evaluator has run).
 """
 
 from __future__ import annotations
@@ -262,36 +262,22 @@ def record_from(
     )
 
 
-def _last_turn_times(store: Any, session_ids: list[str]) -> dict[str, datetime]:
-    """When each session's last turn was saved, in one grouped query."""
-    from sqlalchemy import func, select
-
-    from trainer.storage.tables import TurnRow
-
-    if not session_ids:
-        return {}
-    query = (
-        select(TurnRow.session_id, func.max(TurnRow.created_at))
-        .where(TurnRow.session_id.in_(session_ids))
-        .group_by(TurnRow.session_id)
-    )
-    with store.transaction() as db:
-        return {sid: when for sid, when in db.execute(query)}
-
-
 def cohort_records(
     store: Any,
+    owner_id: int,
     cohort_id: int,
     scenarios: Mapping[str, Any] | None = None,
     include_names: bool = False,
 ) -> CohortExport:
-    """The records for a cohort's finished, evaluated sessions, oldest first."""
-    from trainer.storage.history import load_history
+    """The records for the finished, evaluated sessions of a cohort this instructor owns, oldest first (none for
+    anyone else's cohort: the ownership check is in the store's queries)."""
+    from trainer.storage.cohorts import trainees
+    from trainer.storage.history import last_turn_times, load_history
 
-    history = load_history(store, cohort_id=cohort_id, with_reports=True)
+    history = load_history(store, cohort_id=cohort_id, owner_id=owner_id, with_reports=True)
     finished = [e for e in history if e.status in COMPLETED_STATUSES]
-    names = {t.id: t.display_name for t in store.list_trainees(cohort_id)} if include_names else {}
-    ended = _last_turn_times(store, [e.session_id for e in finished if e.report_json])
+    names = {t.id: t.display_name for t in trainees(store, owner_id, cohort_id)} if include_names else {}
+    ended = last_turn_times(store, [e.session_id for e in finished if e.report_json])
     export = CohortExport(records=[], open_sessions=len(history) - len(finished))
     for entry in finished:
         if not entry.report_json:

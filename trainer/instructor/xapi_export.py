@@ -37,10 +37,16 @@ class ExportResult:
 
 
 def cohort_statements(
-    store: Any, cohort_id: int, settings: Any, scenarios: dict[str, Any] | None = None, include_names: bool = False
+    store: Any,
+    owner_id: int,
+    cohort_id: int,
+    settings: Any,
+    scenarios: dict[str, Any] | None = None,
+    include_names: bool = False,
 ) -> tuple[list[dict[str, Any]], CohortExport]:
-    """Valid statements for the cohort's finished, evaluated sessions (InvalidStatements otherwise)."""
-    export = cohort_records(store, cohort_id, scenarios, include_names=include_names)
+    """Valid statements for the finished, evaluated sessions of a cohort this instructor owns (InvalidStatements
+    otherwise)."""
+    export = cohort_records(store, owner_id, cohort_id, scenarios, include_names=include_names)
     statements = [build_statement(r, settings.xapi_homepage) for r in export.records]
     problems = [f"{s['id']}: {p}" for s in statements for p in validate_statement(s)]
     if problems:
@@ -50,6 +56,7 @@ def cohort_statements(
 
 def export_cohort(
     store: Any,
+    owner_id: int,
     cohort_id: int,
     settings: Any,
     scenarios: dict[str, Any] | None = None,
@@ -58,7 +65,7 @@ def export_cohort(
     client: LrsClient | None = None,
 ) -> ExportResult:
     """Build the statements and, when an LRS is configured (and send is True), deliver them via the outbox."""
-    statements, export = cohort_statements(store, cohort_id, settings, scenarios, include_names)
+    statements, export = cohort_statements(store, owner_id, cohort_id, settings, scenarios, include_names)
     outbox = Outbox.in_data_dir(settings.data_dir)
     config = LrsConfig.from_settings(settings)
     report = None
@@ -69,6 +76,7 @@ def export_cohort(
 
 def run(
     store: Any,
+    owner_id: int,
     cohort: Any,
     settings: Any,
     out: Path | None,
@@ -79,13 +87,14 @@ def run(
     write_stdout: Callable[[str], None] = sys.stdout.write,
     client: LrsClient | None = None,
 ) -> int:
-    """The command: returns its exit code; statements go to `out` (or stdout), the summary to `echo`."""
+    """The command, for a cohort the acting instructor (`owner_id`) owns: returns its exit code; statements go to
+    `out` (or stdout), the summary to `echo`."""
     from trainer.scenarios.loading import load_library
 
     fmt = fmt or ("jsonl" if out is not None and out.suffix in (".jsonl", ".ndjson") else "json")
     try:
         result = export_cohort(
-            store, cohort.id, settings, load_library().scenarios, include_names, send=send, client=client
+            store, owner_id, cohort.id, settings, load_library().scenarios, include_names, send=send, client=client
         )
     except InvalidStatements as exc:
         echo("error: the built statements break the xAPI rules (nothing written or sent):")

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -35,6 +37,23 @@ from trainer.llm.weights import ModelError, resolve_model_path
 if TYPE_CHECKING:
     import httpx
     from llama_cpp import Llama
+
+
+def sdk_http() -> ModuleType:
+    """The HTTP library the installed openai SDK is built on: `httpx2` from openai 3, `httpx` before.
+
+    Timeouts, clients and transports handed to the SDK must come from that library; an `httpx.Timeout` given to an
+    httpx2-based SDK is rejected (httpx2 2.17 stopped accepting it), so we never name one directly."""
+    import openai
+
+    major = re.match(r"\D*(\d+)", str(getattr(openai, "__version__", "")))
+    if major is not None and int(major.group(1)) >= 3:
+        import httpx2
+
+        return httpx2
+    import httpx
+
+    return httpx
 
 # create_chat_completion options a caller may set per call (via .bind(...) or invoke kwargs).
 _PASS_THROUGH = (
@@ -323,8 +342,6 @@ def openai_chat_model(settings: Settings, http_client: httpx.Client | None = Non
     The caller is freed at the first-token or overall deadline whatever the socket does; the client's own read
     timeout (the overall deadline) only ends the abandoned worker. No automatic retry: it doubled the wait on a hung
     server, and the trainee has a Retry button."""
-    import httpx
-
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     if key is None and settings.llm_base_url is None:
         raise LLMUnavailable("OPENAI_API_KEY is not set (needed for api.openai.com); "
@@ -336,7 +353,7 @@ def openai_chat_model(settings: Settings, http_client: httpx.Client | None = Non
         api_key=key or "not-needed",  # local servers (llama.cpp, Ollama, vLLM) ignore the key
         temperature=settings.temperature,
         max_tokens=settings.max_tokens,
-        timeout=httpx.Timeout(settings.total_deadline, connect=settings.llm_connect_timeout),
+        timeout=sdk_http().Timeout(settings.total_deadline, connect=settings.llm_connect_timeout),
         max_retries=0,
         http_client=http_client,
         first_token_timeout=settings.first_token_deadline,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trainer.config import REPO_ROOT
+from trainer.domain.gold import GoldTranscript, load_gold_file
 from trainer.domain.mistakes import MISTAKE_TITLES
 from trainer.domain.report import Report
 from trainer.domain.transcripts import Turn
@@ -59,6 +60,22 @@ def load_split(split: str, root: Path | None = None) -> list[GoldItem]:
         doc = json.loads(path.read_text(encoding="utf-8"))
         items.append(_item(doc["id"], doc))
     return items
+
+
+def load_labels(path: Path) -> list[GoldItem]:
+    """Labelled transcripts from one file in the gold format (e.g. `trainer instructor export-labels`), validated
+    by `trainer.domain.gold` (GoldFormatError names the file, document and field)."""
+    return [_gold_item(doc) for doc in load_gold_file(path)]
+
+
+def _gold_item(doc: GoldTranscript) -> GoldItem:
+    """A validated gold document as the scorer's item."""
+    return GoldItem(
+        id=doc.id,
+        turns=[Turn(speaker=t.speaker, text=t.text) for t in doc.turns],
+        present={m: doc.labels[m].present for m in MISTAKES},
+        evidence={m: set(doc.labels[m].evidence_turns) for m in MISTAKES},
+    )
 
 
 @dataclass

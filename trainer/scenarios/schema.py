@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from trainer.domain.mistakes import MistakeId
+from trainer.scenarios.levels import LevelBounds
 
 # Sane bounds for the numbers of a negotiation: a billion of any unit (EUR, EUR million, days, %) is beyond every
 # deal a trainee rehearses, and an offer voiced from 1e308 reads as nonsense. Steps below a thousandth of a unit
@@ -170,6 +171,8 @@ class Scenario(Strict):
     counterparty: Counterparty
     issues: list[Issue] = Field(min_length=2, max_length=6)
     process_traps: list[ProcessTrap] = Field(min_length=1)
+    levels: LevelBounds = Field(default_factory=LevelBounds)  # difficulty bounds (trainer/scenarios/levels.py)
+    rewind_limit: int = Field(default=3, ge=0, le=20)  # rewinds per session; a cohort may override it
 
     def issue(self, issue_id: str) -> Issue:
         """Look up an issue by id (KeyError if unknown)."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from trainer.domain.acts import ActKind
 from trainer.domain.numbers import number_variants, number_words
+from trainer.scenarios.levels import level_problems
 from trainer.scenarios.schema import Direction, Issue, RevealTrigger, Scenario
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -406,7 +407,18 @@ def _check_leaks(s: Scenario) -> Iterator[Problem]:
                 )
 
 
-SEMANTIC_CHECKS = (_check_issues, _check_trainee, _check_counterparty, _check_traps, _check_leaks)
+def _check_levels(s: Scenario) -> Iterator[Problem]:
+    """Every difficulty level keeps the rules above (trainer/scenarios/levels.py)."""
+    texts = list(trainee_visible_texts(s))
+    cp = s.counterparty
+
+    def leak(value: float, unit: str) -> str | None:
+        return next((path for path, text in texts if _leak_pattern(value, unit).search(text)), None)
+
+    yield from level_problems(s.levels, s.issues, [*cp.situational_needs, *cp.stakeholders, *cp.alternatives], leak)
+
+
+SEMANTIC_CHECKS = (_check_issues, _check_trainee, _check_counterparty, _check_traps, _check_leaks, _check_levels)
 
 
 def semantic_problems(s: Scenario, stem: str | None = None) -> list[Problem]:

@@ -1,5 +1,6 @@
-"""Persistence for trainees, cohorts, assignments, sessions, turns, evaluations and sign-in attempts, on
-SQLite (WAL) or PostgreSQL. Every query the app runs lives in this package (here and in `history.py`).
+"""Persistence for trainees, sessions, turns and evaluations, on SQLite (WAL) or PostgreSQL. Every query the app
+runs lives in this package: here, and beside it `history.py`, `cohorts.py` (cohorts as their owner sees them),
+`accounts.py` (instructor accounts, sign-in), `calibration.py` and `saved.py` (kept real-conversation evaluations).
 
 Isolation is enforced here, not in the pages: `get_session(session_id, trainee_id)` returns None for a
 session that belongs to someone else. Every method opens and commits its own short transaction and returns
@@ -25,7 +26,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Engine, delete, func, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,7 +40,6 @@ from trainer.storage.tables import (
     AssignmentRow,
     CohortRow,
     EvaluationRow,
-    LoginAttemptRow,
     MistakeScoreRow,
     SessionRow,
     TraineeRow,
@@ -77,6 +77,7 @@ class Trainee:
     cohort_id: int | None
     client_key: str | None
     created_at: datetime
+    cohort_joined_at: datetime | None = None  # sessions started earlier do not complete the cohort's assignments
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def _from_json(value: str | None) -> Any:
 
 
 def _trainee(row: TraineeRow) -> Trainee:
-    return Trainee(row.id, row.display_name, row.cohort_id, row.client_key, row.created_at)
+    return Trainee(row.id, row.display_name, row.cohort_id, row.client_key, row.created_at, row.cohort_joined_at)
 
 
 def _cohort(row: CohortRow) -> Cohort:
@@ -236,6 +237,14 @@ class Store:
 
         return retrying(attempt)
 
+    def write(self, work: Callable[[Session], T], also: Callable[[BaseException], bool] | None = None) -> T:
+        """`_write` for the storage modules beside the store (cohorts, accounts, ...): every write goes this way."""
+        return self._write(work, also)
+
+    def read(self, work: Callable[[Session], T]) -> T:
+        """`_read` for the storage modules beside the store."""
+        return self._read(work)
+
     @property
     def dialect(self) -> str:
         """`sqlite` or `postgresql`: some queries and tests differ by backend."""
@@ -286,7 +295,10 @@ class Store:
 
         def work(db: Session) -> Trainee:
             cohort_id = self._cohort_id_for_code(db, cohort_code) if cohort_code else None
-            row = TraineeRow(id=str(uuid.uuid4()), display_name=name, cohort_id=cohort_id, client_key=client_key)
+            row = TraineeRow(
+                id=str(uuid.uuid4()), display_name=name, cohort_id=cohort_id, client_key=client_key,
+                cohort_joined_at=utcnow() if cohort_id is not None else None,
+            )  # fmt: skip
             db.add(row)
             db.flush()
             return _trainee(row)
@@ -316,7 +328,9 @@ class Store:
 
         def work(db: Session) -> Trainee:
             row = _locked_trainee(db, trainee_id)
-            row.cohort_id = self._cohort_id_for_code(db, cohort_code)
+            cohort_id = self._cohort_id_for_code(db, cohort_code)
+            if row.cohort_id != cohort_id:  # joining the same cohort again keeps the original join time
+                row.cohort_id, row.cohort_joined_at = cohort_id, utcnow()
             return _trainee(row)
 
         return self._write(work)
@@ -332,77 +346,6 @@ class Store:
 
         return self._write(work)
 
-    def list_trainees(self, cohort_id: int | None = None) -> list[Trainee]:
-        """Trainees of one cohort (or all, for cohort_id=None), by name."""
-        query = select(TraineeRow).order_by(TraineeRow.display_name, TraineeRow.created_at)
-        if cohort_id is not None:
-            query = query.where(TraineeRow.cohort_id == cohort_id)
-        return self._read(lambda db: [_trainee(row) for row in db.scalars(query)])
-
-    def count_trainees(self, cohort_id: int) -> int:
-        """How many trainees joined this cohort."""
-        query = select(func.count()).select_from(TraineeRow).where(TraineeRow.cohort_id == cohort_id)
-        return self._read(lambda db: db.scalar(query) or 0)
-
-    # -- cohorts and assignments (join codes and their rules live in trainer.instructor.cohorts) ------------
-
-    def create_cohort(self, name: str, new_code: Callable[[], str], attempts: int = 5) -> Cohort:
-        """A new cohort under a fresh code from `new_code`, drawing again if the code is already taken."""
-
-        def work(db: Session) -> Cohort:
-            row = CohortRow(name=name[:200], join_code=new_code(), created_at=utcnow())
-            db.add(row)
-            db.flush()
-            return _cohort(row)
-
-        for _ in range(attempts):
-            try:
-                return self._write(work)
-            except IntegrityError:
-                continue
-        raise StoreError("Could not allocate a join code; try again.")
-
-    def get_cohort(self, cohort_id: int) -> Cohort | None:
-        """The cohort, or None."""
-        return self._read(lambda db: _maybe(_cohort, db.get(CohortRow, cohort_id)))
-
-    def get_cohort_by_code(self, code: str) -> Cohort | None:
-        """The cohort a join code names, or None."""
-        query = select(CohortRow).where(CohortRow.join_code == normalise_code(code))
-        return self._read(lambda db: _maybe(_cohort, db.scalar(query)))
-
-    def list_cohorts(self) -> list[Cohort]:
-        """All cohorts, newest first."""
-        query = select(CohortRow).order_by(CohortRow.created_at.desc(), CohortRow.id.desc())
-        return self._read(lambda db: [_cohort(row) for row in db.scalars(query)])
-
-    def assign(self, cohort_id: int, scenario_id: str, due_date: date | None) -> Assignment:
-        """Assign a scenario to a cohort; assigning it again just updates the due date."""
-
-        def work(db: Session) -> Assignment:
-            # The cohort row lock serialises assigners of one cohort on PostgreSQL (SQLite: BEGIN IMMEDIATE).
-            if db.scalar(select(CohortRow.id).where(CohortRow.id == cohort_id).with_for_update()) is None:
-                raise StoreError("Unknown cohort.")
-            row = db.scalar(select(AssignmentRow).where(_assignment_key(cohort_id, scenario_id)))
-            if row is None:
-                row = AssignmentRow(cohort_id=cohort_id, scenario_id=scenario_id, created_at=utcnow())
-                db.add(row)
-            row.due_date = due_date
-            db.flush()
-            return _assignment(row)
-
-        return self._write(work)
-
-    def unassign(self, cohort_id: int, scenario_id: str) -> bool:
-        """Remove an assignment; True if there was one."""
-        stmt = delete(AssignmentRow).where(_assignment_key(cohort_id, scenario_id))
-        return self._write(lambda db: db.execute(stmt).rowcount > 0)
-
-    def list_assignments(self, cohort_id: int) -> list[Assignment]:
-        """A cohort's assignments, in no particular order."""
-        query = select(AssignmentRow).where(AssignmentRow.cohort_id == cohort_id)
-        return self._read(lambda db: [_assignment(row) for row in db.scalars(query)])
-
     # -- sessions -------------------------------------------------------------------------------------------
 
     def create_session(
@@ -412,12 +355,16 @@ class Store:
         return self._write(lambda db: self._add_session(db, trainee_id, scenario_id, seed, realizer, state_json))
 
     def start_session(
-        self, trainee_id: str, scenario_id: str, seed: int, realizer: str, state_json: JsonLike, opening: NewTurn
+        self, trainee_id: str, scenario_id: str, seed: int, realizer: str, state_json: JsonLike, opening: NewTurn,
+        level: str | None = None,
     ) -> str:
-        """Start a session with its opening line in one transaction: there is never a session without it."""
+        """Start a session with its level and opening line in one transaction: there is never a session without
+        its opening, nor one resumed at another level than it was started at."""
 
         def work(db: Session) -> str:
             session_id = self._add_session(db, trainee_id, scenario_id, seed, realizer, state_json)
+            if level is not None:
+                db.get(SessionRow, session_id).level = level[:16]
             db.flush()  # the turn's foreign key needs the session row first
             db.add(_turn_row(session_id, 0, opening))
             return session_id
@@ -448,12 +395,6 @@ class Store:
 
         return self._read(work)
 
-    def get_session_as_instructor(self, session_id: str) -> PracticeSession | None:
-        """Any session, for the signed-in instructor's drill-down only (the caller checks the role)."""
-        if not _is_uuid(session_id):
-            return None
-        return self._read(lambda db: _maybe(_session, db.get(SessionRow, session_id)))
-
     def list_sessions(self, trainee_id: str) -> list[PracticeSession]:
         """This trainee's sessions, newest first."""
         query = (
@@ -462,13 +403,6 @@ class Store:
             .order_by(SessionRow.created_at.desc(), SessionRow.id)
         )
         return self._read(lambda db: [_session(row) for row in db.scalars(query)])
-
-    def finished_scenarios(self, trainee_id: str) -> set[str]:
-        """Scenarios this trainee has finished (any session that is no longer open)."""
-        query = select(SessionRow.scenario_id).where(
-            SessionRow.trainee_id == trainee_id, SessionRow.status != "open"
-        )
-        return self._read(lambda db: set(db.scalars(query)))
 
     def update_session(
         self,
@@ -641,30 +575,6 @@ class Store:
         )
         return {mistake: score for mistake, score in rows}
 
-    # -- sign-in attempts (the lockout rules live in trainer.instructor.auth) ------------------------------
-
-    def record_login_attempt(self, client_key: str, succeeded: bool, at: datetime, forget_before: datetime) -> None:
-        """Append one attempt and delete those older than `forget_before`, keeping the table small."""
-
-        def work(db: Session) -> None:
-            db.add(LoginAttemptRow(client_key=client_key[:128], succeeded=succeeded, created_at=at))
-            db.execute(delete(LoginAttemptRow).where(LoginAttemptRow.created_at < forget_before))
-
-        self._write(work)
-
-    def failed_logins(self, client_key: str | None, since: datetime, until: datetime) -> list[datetime]:
-        """When failures in (since, until] happened, oldest first: for one client only those after its latest
-        success, or (client_key=None) every client's."""
-        query = select(LoginAttemptRow.created_at).where(
-            LoginAttemptRow.succeeded.is_(False),
-            LoginAttemptRow.created_at > since,
-            LoginAttemptRow.created_at <= until,
-        )
-        if client_key is not None:
-            query = query.where(_since_last_success(client_key))
-        return self._read(lambda db: sorted(db.scalars(query)))
-
-
 def _maybe(convert: Callable[[Any], T], row: Any) -> T | None:
     """A frozen record for a row, or None when there is no row."""
     return None if row is None else convert(row)
@@ -713,23 +623,6 @@ def _turn_row(session_id: str, idx: int, turn: NewTurn) -> TurnRow:
         session_id=session_id, idx=idx, speaker=turn.speaker, text=turn.text,
         move_json=to_json(turn.move), meta_json=to_json(turn.meta), created_at=utcnow(),
     )  # fmt: skip
-
-
-def _assignment_key(cohort_id: int, scenario_id: str) -> ColumnElement[bool]:
-    """The one assignment of a scenario to a cohort."""
-    return (AssignmentRow.cohort_id == cohort_id) & (AssignmentRow.scenario_id == scenario_id)
-
-
-def _since_last_success(client_key: str) -> ColumnElement[bool]:
-    """This client's attempts after its latest successful sign-in (all of them if it never succeeded)."""
-    last_success = (
-        select(func.max(LoginAttemptRow.created_at))
-        .where(LoginAttemptRow.client_key == client_key, LoginAttemptRow.succeeded.is_(True))
-        .scalar_subquery()
-    )
-    return (LoginAttemptRow.client_key == client_key) & (
-        (LoginAttemptRow.created_at > last_success) | last_success.is_(None)
-    )
 
 
 def _is_uuid(value: str) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 import altair as alt
 
+from trainer.instructor.calibration import PeriodAgreement
 from trainer.instructor.dashboard import HeatCell, ScoreStats
 from trainer.instructor.progress import MistakeProgress
 
@@ -54,14 +55,14 @@ def _wrapped_labels(titles: list[str], width: int = 22) -> str:
 
 
 def distribution_chart(stats: Iterable[ScoreStats]) -> alt.Chart:
-    """One dot per evaluated session, per scenario, on the 0-100 overall score."""
-    rows = [{"scenario": s.scenario_id, "score": score} for s in stats for score in s.scores]
+    """One dot per evaluated session, per scenario (by title), on the 0-100 overall score."""
+    rows = [{"scenario": s.title, "score": score} for s in stats for score in s.scores]
     return (
         alt.Chart(alt.Data(values=rows))
         .mark_tick(thickness=3, size=22)
         .encode(
             x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title="Overall score"),
-            y=alt.Y("scenario:N", title=None),
+            y=alt.Y("scenario:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
             color=alt.Color("score:Q", scale=SCORE_SCALE, legend=None),
             tooltip=["scenario:N", "score:Q"],
         )
@@ -85,3 +86,22 @@ def trend_chart(mistakes: Iterable[MistakeProgress]) -> alt.Chart:
         y="score:Q", tooltip=["mistake:N", "score:Q", "proficiency:Q", "scenario:N", "date:N"]
     )
     return line + dots
+
+
+def agreement_chart(rows: Iterable[PeriodAgreement]) -> alt.Chart:
+    """Raw agreement between instructor and grader per mistake, month by month (kappa in the tooltip)."""
+    data = [
+        {"month": r.period, "mistake": r.title, "agreement": r.agreement, "kappa": r.kappa, "reviewed": r.pairs}
+        for r in rows
+    ]
+    return (
+        alt.Chart(alt.Data(values=data))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:O", title="Month of review"),
+            y=alt.Y("agreement:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"), title="Agreement"),
+            color=alt.Color("mistake:N", legend=alt.Legend(orient="bottom", columns=2, labelLimit=300)),
+            tooltip=["mistake:N", "month:O", alt.Tooltip("agreement:Q", format=".0%"),
+                     alt.Tooltip("kappa:Q", format=".2f"), "reviewed:Q"],
+        )
+    )  # fmt: skip

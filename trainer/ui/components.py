@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$<>~:])")
 
-DIFFICULTY = {1: "Introductory", 2: "Intermediate", 3: "Advanced"}
+DIFFICULTY = {1: "Introductory", 2: "Standard", 3: "Hard"}  # the counterparty level a scenario defaults to
 AVATARS = {"trainee": ":material/person:", "counterparty": ":material/business_center:"}
 ROLE = {"trainee": "user", "counterparty": "assistant"}
 
@@ -49,7 +49,7 @@ def chat_line(speaker: str, text: str, name: str | None = None, highlight: bool 
 
 
 def difficulty_label(level: int) -> str:
-    """'●●○ Intermediate' for a 1..3 difficulty."""
+    """'●●○ Standard' for a 1..3 difficulty (its default counterparty level, trainer/scenarios/levels.py)."""
     return "●" * level + "○" * (3 - level) + " " + DIFFICULTY.get(level, "")
 
 

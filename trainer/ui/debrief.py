@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -14,6 +15,7 @@ from trainer.domain.report import Evidence, MistakeFinding, Report
 from trainer.engine.outcome import Outcome
 from trainer.scenarios.schema import Scenario
 from trainer.ui import components as ui
+from trainer.ui import learning
 from trainer.ui.context import Ctx, knowledge_index
 from trainer.ui.keys import BRIEFING, DEBRIEF_ID, FOCUS_FILTER
 
@@ -98,10 +100,12 @@ def _report(ctx: Ctx, debrief: svc.Debrief) -> None:
     coaching = debrief.coaching
     if coaching is not None:
         st.info(ui.escape_md(coaching.headline), icon=":material/school:")
-    tabs = st.tabs(["Scorecard", "Outcome", "Transcript", "Next steps & downloads"])
+    prices = learning.debrief_prices(ctx, debrief)
+    learning.all_lines_price(prices)
+    tabs = st.tabs(["Scorecard", "Outcome", "Transcript", "Next steps & downloads", "Branches & plan"])
     points = {p.mistake: p for p in coaching.points} if coaching is not None else {}
     with tabs[0]:
-        scorecard(report, debrief.lines, points)
+        scorecard(report, debrief.lines, points, learning.finding_extras(ctx, debrief, prices))
         strengths(report)
     with tabs[1]:
         _outcome(view, outcome, scenario, debrief.hidden)
@@ -110,17 +114,25 @@ def _report(ctx: Ctx, debrief: svc.Debrief) -> None:
     with tabs[3]:
         _next_steps(ctx, debrief)
         _downloads(debrief, view)
+    with tabs[4]:
+        learning.branches_and_plan(ctx, debrief)
 
 
-def scorecard(report: Report, lines: list[svc.Line], points: dict[str, CoachingPoint] | None = None) -> None:
-    """Chart plus one card per mistake, worst first."""
+def scorecard(
+    report: Report, lines: list[svc.Line], points: dict[str, CoachingPoint] | None = None,
+    extra: Callable[[MistakeFinding], None] | None = None,
+) -> None:
+    """Chart plus one card per mistake, worst first; `extra` adds to each detected card (the replayed price)."""
     st.altair_chart(charts.scorecard_chart(report), width="stretch")
     ordered = sorted(report.mistakes, key=lambda m: (not m.detected, -m.severity, m.score))
     for m in ordered:
-        _mistake_card(m, lines, (points or {}).get(m.id))
+        _mistake_card(m, lines, (points or {}).get(m.id), extra)
 
 
-def _mistake_card(m: MistakeFinding, lines: list[svc.Line], point: CoachingPoint | None = None) -> None:
+def _mistake_card(
+    m: MistakeFinding, lines: list[svc.Line], point: CoachingPoint | None = None,
+    extra: Callable[[MistakeFinding], None] | None = None,
+) -> None:
     """Severity, the offending lines highlighted in context, the better line, cited notes."""
     with st.container(border=True):
         head, score = st.columns([4, 1])
@@ -134,6 +146,8 @@ def _mistake_card(m: MistakeFinding, lines: list[svc.Line], point: CoachingPoint
             _evidence_line(e, lines)
         if m.detected and m.advice:
             st.success("**A better line:** " + ui.escape_md(m.advice), icon=":material/chat:")
+        if m.detected and extra is not None:
+            extra(m)
         if m.sources:
             with st.expander(f"Why: {len(m.sources)} cited note(s)"):
                 for c in m.sources:

@@ -1,4 +1,8 @@
-"""Evaluate a real conversation: paste or upload a transcript and get the same five-mistake debrief."""
+"""Evaluate a real conversation: paste or upload a transcript and get the same five-mistake debrief.
+
+Nothing is stored unless the trainee asks: "Keep in my history" saves the transcript and its report
+(`trainer.storage.saved`), where My progress shows it marked as a real conversation and can delete it.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from trainer.app import export
 from trainer.app import practice as svc
 from trainer.domain.report import Report
-from trainer.domain.transcripts import TranscriptError, parse_transcript
+from trainer.domain.transcripts import TranscriptError, Turn, parse_transcript
+from trainer.storage import saved
+from trainer.storage.store import StoreError
 from trainer.ui import components as ui
 from trainer.ui import debrief as debrief_page
 from trainer.ui.context import Ctx, knowledge_index
@@ -18,6 +24,8 @@ from trainer.ui.context import Ctx, knowledge_index
 log = logging.getLogger(__name__)
 
 RESULT = "evaluate_result"  # (lines, report, scenario_id) of the last evaluation in this browser session
+TURNS = "evaluate_turns"  # the parsed turns of that evaluation (with speakers' names), for keeping it
+KEPT = "evaluate_kept"  # the id it was kept under, once the trainee chose to keep it
 EXAMPLE = """Me: Thanks for making time. Before we get into numbers, what matters most to you this year?
 Buyer: Savings. We expect 5% off the unit price and 120-day payment terms.
 Me: We really need to sign this by Friday, our plant plan depends on it.
@@ -84,6 +92,8 @@ def _evaluate(
         return
     lines = [svc.Line(speaker=t.speaker, text=t.text) for t in turns]
     st.session_state[RESULT] = (lines, report, scenario_id)
+    st.session_state[TURNS] = turns
+    st.session_state.pop(KEPT, None)
 
 
 def _show(ctx: Ctx, lines: list[svc.Line], report: Report, scenario_id: str | None) -> None:
@@ -106,3 +116,27 @@ def _show(ctx: Ctx, lines: list[svc.Line], report: Report, scenario_id: str | No
         bundle = export.ExportBundle(title=title, turns=[(x.speaker, x.text) for x in lines], report=report,
                                      scenario_id=scenario_id or "conversation")  # fmt: skip
         debrief_page.render_downloads(bundle, key="evaluate")
+    _keep(ctx, report, scenario_id)
+
+
+def _keep(ctx: Ctx, report: Report, scenario_id: str | None) -> None:
+    """Opt-in: keep this evaluation in the trainee's history (nothing is saved unless they press the button)."""
+    turns: list[Turn] | None = st.session_state.get(TURNS)
+    if ctx.trainee_id is None or not turns:
+        return
+    if st.session_state.get(KEPT) is not None:
+        st.success("Kept in your history: it appears on **My progress** as a real conversation, where you can "
+                   "delete it.", icon=":material/bookmark_added:")  # fmt: skip
+        return
+    with st.form("evaluate_keep", border=False):
+        st.caption("Nothing from this conversation is stored. To follow your progress with it, keep it in your "
+                   "history (you can delete it later on My progress).")  # fmt: skip
+        label = st.text_input("Name it (optional)", placeholder="e.g. Renewal call with procurement", max_chars=200)
+        if st.form_submit_button("Keep in my history", icon=":material/bookmark_add:"):
+            try:
+                kept = saved.keep(ctx.store, ctx.trainee_id, label, turns, report, scenario_id)
+            except StoreError as exc:
+                st.error(str(exc))
+                return
+            st.session_state[KEPT] = kept.id
+            st.rerun()

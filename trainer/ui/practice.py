@@ -14,6 +14,7 @@ from trainer.domain.mistakes import MISTAKE_TITLES
 from trainer.llm.chat import LLMUnavailable
 from trainer.scenarios.schema import Scenario
 from trainer.ui import components as ui
+from trainer.ui import learning
 from trainer.ui.context import Ctx, knowledge_index
 from trainer.ui.keys import BRIEFING, DEBRIEF_ID, FOCUS_FILTER
 from trainer.ui.progress import assignments_box, join_form
@@ -181,6 +182,8 @@ def _briefing(ctx: Ctx, scenario: Scenario) -> None:
         st.markdown(ui.escape_md(f"Your alternative ({brief.alternative.strength.value}): ")
                     + ui.escape_md(brief.alternative.description))
     st.divider()
+    learning.level_picker(scenario)
+    learning.preparation_form(scenario)
     cp = scenario.counterparty
     st.markdown(ui.escape_md(f"You will meet {cp.name}, {cp.role} at {cp.organisation}."))
     if st.button("Start the negotiation", type="primary", icon=":material/play_arrow:"):
@@ -212,7 +215,9 @@ def _start(ctx: Ctx, scenario: Scenario) -> None:
     if voice_name == "llm" and not _warm_model(ctx):
         return
     with ui.friendly_errors("Starting the session", "Reload the page and try again; your data is safe."):
-        live = svc.Practice(ctx.store, ctx.scenarios).start(ctx.trainee_id, scenario.id, realizer=voice_name)
+        level, sheet = learning.start_options(scenario)
+        live = svc.Practice(ctx.store, ctx.scenarios).start(ctx.trainee_id, scenario.id, realizer=voice_name, level=level)
+        learning.keep_sheet(ctx, live, sheet)
         st.session_state[LIVE] = live
         st.session_state.pop(BRIEFING, None)
         st.query_params["session"] = live.session_id
@@ -281,6 +286,7 @@ def _chat(ctx: Ctx, live: svc.Live) -> None:
         with st.container(height=CHAT_HEIGHT, border=False):
             _transcript(ctx, live, generating)
         _hint_box()
+        learning.suggestion(live, lambda text: _send(ctx, live, text))
         if live.status != svc.ACTIVE:
             _session_over(ctx, live)
 
@@ -428,6 +434,7 @@ def _side_panel(ctx: Ctx, live: svc.Live, generating: bool) -> None:
             _submit(ctx, lambda practice: practice.walk_away(live))
     if st.button("End and debrief", icon=":material/assignment:", type="primary", disabled=generating, width="stretch"):
         _end(ctx, live)
+    learning.session_panel(ctx, live, generating, _open_branch)
     with st.expander("Your brief"):
         brief = live.scenario.trainee
         for goal in brief.goals:
@@ -484,6 +491,14 @@ def _go_debrief(ctx: Ctx, live: svc.Live) -> None:
     st.session_state[DEBRIEF_ID] = live.session_id
     _clear_chat()
     ctx.go("debrief", session=live.session_id)
+
+
+def _open_branch(live: svc.Live) -> None:
+    """Show a branch just opened by a rewind (the session it came from stays in the store)."""
+    _clear_chat()
+    st.session_state[LIVE] = live
+    st.query_params["session"] = live.session_id
+    st.rerun()
 
 
 def _leave() -> None:

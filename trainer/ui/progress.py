@@ -1,7 +1,8 @@
 """Trainee progress page: join a cohort, assignments, history, per-mistake trends, what to practise next.
 
 Mounted by app.py as `render(ctx: Ctx) -> None`. `join_form(ctx)` and `assignments_box(ctx)` are also meant
-for the start page. Everything shown comes from `ctx.trainee_id`'s own sessions (the store enforces it).
+for the start page. Everything shown comes from `ctx.trainee_id`'s own sessions and kept real conversations (the
+store enforces it); a kept real conversation is marked as one and can be deleted here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import streamlit as st
 from trainer.domain.mistakes import MISTAKES
 from trainer.instructor import cohorts
 from trainer.instructor.progress import Progress, trainee_progress
+from trainer.storage import saved
+from trainer.storage.history import HistoryEntry
 from trainer.storage.store import StoreError
 from trainer.ui import components as ui
 from trainer.ui.cohort_charts import trend_chart
@@ -23,6 +26,8 @@ log = logging.getLogger(__name__)
 
 SHORT: dict[str, str] = {m.id: m.short for m in MISTAKES}
 OUTCOME = {"open": "in progress", "agreed": "deal", "walked_away": "walked away", "ended": "ended"}
+CONFIRM_DELETE = "progress_confirm_delete"  # the kept real conversation whose deletion awaits confirmation
+REAL = "Real conversation"
 
 
 def render(ctx: Ctx) -> None:
@@ -50,7 +55,7 @@ def join_form(ctx: Ctx) -> None:
     if trainee is None:
         return
     if trainee.cohort_id is not None:
-        cohort = ctx.store.get_cohort(trainee.cohort_id)
+        cohort = cohorts.trainee_cohort(ctx.store, trainee.id)
         st.caption(
             f"Cohort: {ui.escape_md(cohort.name) if cohort else '—'} · you appear as {ui.escape_md(trainee.display_name)}"
         )
@@ -139,9 +144,12 @@ def _trends(progress: Progress) -> None:
 
 
 def _history(ctx: Ctx, progress: Progress) -> None:
-    """Every session, newest first, with a link to its debrief."""
+    """Every session and kept real conversation, newest first, with a link to the debrief or a delete button."""
     st.subheader("History")
     for h in progress.history:
+        if h.kind == "real":
+            _real_row(ctx, h)
+            continue
         title = ctx.scenarios[h.scenario_id].title if h.scenario_id in ctx.scenarios else h.scenario_id
         score = f"score {h.overall_score}" if h.overall_score is not None else "not evaluated"
         left, right = st.columns([5, 1])
@@ -151,6 +159,35 @@ def _history(ctx: Ctx, progress: Progress) -> None:
         )
         if right.button("Debrief", key=f"debrief_{h.session_id}"):
             _open_debrief(ctx, h.session_id)
+
+
+def _real_row(ctx: Ctx, h: HistoryEntry) -> None:
+    """A kept real conversation: marked as such, with its scores, the transcript on demand and a delete button."""
+    saved_id = int(h.session_id.removeprefix("real-"))
+    left, right = st.columns([5, 1])
+    left.markdown(
+        f":violet-badge[:material/record_voice_over: {REAL}] **{ui.escape_md(h.label or REAL)}** · "
+        f"{h.created_at:%Y-%m-%d} · score {h.overall_score}" + (_scores_line(h.scores) if h.scores else "")
+    )
+    if st.session_state.get(CONFIRM_DELETE) == saved_id:
+        st.warning("Delete this conversation and its evaluation for good?")
+        yes, no = st.columns(2)
+        yes.button("Delete for good", key=f"real_delete_yes_{saved_id}", on_click=_delete_real, args=(ctx, saved_id))
+        no.button("Keep it", key=f"real_delete_no_{saved_id}", on_click=st.session_state.pop, args=(CONFIRM_DELETE, None))
+    elif right.button("Delete", key=f"real_delete_{saved_id}"):
+        st.session_state[CONFIRM_DELETE] = saved_id
+        st.rerun()
+    with left.expander("Transcript"):
+        kept = saved.get_saved(ctx.store, saved_id, ctx.trainee_id)
+        for turn in kept.turns if kept else []:
+            ui.chat_line(turn.speaker, turn.text, name=turn.name)
+
+
+def _delete_real(ctx: Ctx, saved_id: int) -> None:
+    """Button callback: delete one of this trainee's kept conversations (the store checks it is theirs)."""
+    saved.delete_saved(ctx.store, saved_id, ctx.trainee_id)
+    st.session_state.pop(CONFIRM_DELETE, None)
+    st.toast("Deleted.")
 
 
 def _scores_line(scores: dict[str, int]) -> str:

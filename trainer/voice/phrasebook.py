@@ -99,7 +99,12 @@ PROBES = {
     "alternatives": "What would you do otherwise?",
     "priorities": "Which of these matters most to you?",
 }
-TACTIC_ADDS = {"final_offer": "This is as far as I can go.", "no_rush": "", "reciprocity": ""}
+TACTIC_ADDS = {
+    "final_offer": "This is as far as I can go.",
+    "no_rush": "",
+    "reciprocity": "",
+    "false_deadline": "These terms are on the table until Friday; after that I can't promise they will be.",
+}
 
 
 def register(scenario: Scenario) -> str:

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -47,8 +49,9 @@ def upgrade_to_head(engine: Engine) -> str | None:
         conn = raw.execution_options(sqlite_immediate=True)  # SQLite's equivalent of the advisory lock
         _lock(conn)
         try:
-            command.upgrade(alembic_config(conn), "head")
-            conn.commit()
+            with _no_foreign_key_actions(conn):
+                command.upgrade(alembic_config(conn), "head")
+                conn.commit()
         finally:
             _unlock(conn)
     return current_revision(engine)
@@ -56,16 +59,35 @@ def upgrade_to_head(engine: Engine) -> str | None:
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Step the schema down (tests and emergency rollbacks)."""
-    with engine.connect() as conn:
+    with engine.connect() as conn, _no_foreign_key_actions(conn):
         command.downgrade(alembic_config(conn), revision)
         conn.commit()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Step the schema up to a given revision (tests)."""
-    with engine.connect() as conn:
+    with engine.connect() as conn, _no_foreign_key_actions(conn):
         command.upgrade(alembic_config(conn), revision)
         conn.commit()
+
+
+@contextmanager
+def _no_foreign_key_actions(conn: Connection) -> Iterator[None]:
+    """SQLite runs a batch ALTER as copy, DROP and RENAME, and with foreign keys on the DROP fires the ON DELETE
+    actions of every table that references the dropped one: rebuilding `sessions` deleted every turn and
+    evaluation, rebuilding `cohorts` emptied every trainee's cohort. Foreign keys are off while migrating (the
+    pragma is ignored inside a transaction, so it goes straight to the driver before the first BEGIN) and on again
+    before the connection goes back to the pool. PostgreSQL alters tables in place: nothing to do."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.dbapi_connection
+    assert raw is not None and not conn.in_transaction(), "switch foreign keys before the migration's BEGIN"
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 def _lock(conn: Connection) -> None:
