@@ -45,7 +45,7 @@ if ! "${PY}" -c "import llama_cpp.server.app" >/dev/null 2>&1; then
     version="$(sed -n 's/.*"llama-cpp-python\(\[[a-z,]*\]\)\{0,1\}==\([0-9.]*\)".*/\2/p' pyproject.toml | head -1)"
     echo ">> llama-cpp-python is not installed: building ${version} from source (several minutes on 2 cores)" >&2
   fi
-  "${PY}" -m pip install --quiet "llama-cpp-python[server]==${version}" >&2
+  "${PY}" -m pip install --quiet -c requirements/constraints.txt "llama-cpp-python[server]==${version}" >&2
 fi
 
 case "${LLAMA_MODEL}" in
