@@ -106,13 +106,17 @@ start() {
   fi
   llm_url="$(bash "${ROOT}/scripts/start-llama-server.sh" | tail -1)"
   chroma_url="$(bash "${ROOT}/scripts/start-chroma.sh" | tail -1)"
-  # What every replica gets (deploy/compose.yaml sets the same variables).
+  # What every replica gets (deploy/compose.yaml sets the same variables). The llama.cpp server answers one request
+  # at a time on CPU, so a reply waits for the ones ahead of it: the endpoint deadlines are raised from the hosted-API
+  # defaults (10 s / 30 s), which 3 trainees typing at once already exceed (docs/deployment.md, Measured capacity).
   cat >"${ENV_FILE}" <<ENV
 LEVERAGE_DB_URL=${db_url}
 LEVERAGE_CHROMA_URL=${chroma_url}
 LEVERAGE_LLM_BACKEND=openai
 LEVERAGE_LLM_BASE_URL=${llm_url}
 LEVERAGE_LLM_MODEL=${LLAMA_ALIAS}
+LEVERAGE_LLM_FIRST_TOKEN_TIMEOUT=${LEVERAGE_LLM_FIRST_TOKEN_TIMEOUT:-60}
+LEVERAGE_LLM_TIMEOUT=${LEVERAGE_LLM_TIMEOUT:-120}
 LEVERAGE_DATA_DIR=${DATA_DIR}
 ENV
   chmod 600 "${ENV_FILE}"  # it holds the database password

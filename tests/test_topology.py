@@ -125,7 +125,8 @@ def test_compose_file_matches_the_topology_script() -> None:
     app = services["app1"]
     assert app == services["app2"]
     for variable in ("LEVERAGE_DB_URL", "LEVERAGE_CHROMA_URL", "LEVERAGE_LLM_BACKEND", "LEVERAGE_LLM_BASE_URL",
-                     "LEVERAGE_LLM_MODEL", "LEVERAGE_DATA_DIR"):
+                     "LEVERAGE_LLM_MODEL", "LEVERAGE_DATA_DIR", "LEVERAGE_LLM_FIRST_TOKEN_TIMEOUT",
+                     "LEVERAGE_LLM_TIMEOUT"):
         assert variable in app["environment"] and f"{variable}=" in script, variable
     assert app["environment"]["LEVERAGE_LLM_BACKEND"] == "openai"
     assert "/_stcore/health" in " ".join(app["healthcheck"]["test"]) and "/_stcore/health" in script
