@@ -41,6 +41,24 @@ def test_trainee_turn_is_saved_before_the_voice_and_kept_on_failure(env: tuple, 
     assert [t.speaker for t in store.list_turns(live.session_id)] == ["counterparty", "trainee"]
 
 
+def test_an_endpoint_outage_is_one_log_line_and_a_defect_keeps_its_traceback(
+    env: tuple, fake_voice: type, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An unreachable or slow endpoint is an expected condition with a Retry button, not a stack dump in the log."""
+    _, practice, me = env
+    live = practice.start(me, SCENARIO, seed=1)
+    practice.send(live, "What matters most to you?")
+    with caplog.at_level("WARNING", logger="trainer"), pytest.raises(svc.PracticeError):
+        list(practice.reply(live, fake_voice(fail="unavailable")))
+    outage = [r for r in caplog.records if "realizer failed" in r.getMessage()]
+    assert len(outage) == 1 and not outage[0].exc_info
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="trainer"), pytest.raises(svc.PracticeError):
+        list(practice.reply(live, fake_voice(fail="before")))
+    defect = [r for r in caplog.records if "realizer failed" in r.getMessage()]
+    assert len(defect) == 1 and defect[0].exc_info  # a ConnectionError the voice did not translate
+
+
 def test_retry_reuses_the_engine_step(env: tuple, fake_voice: type) -> None:
     store, practice, me = env
     live = practice.start(me, SCENARIO, seed=1)

@@ -229,7 +229,10 @@ class Practice:
             with _queued(queue, on_wait):
                 text, meta = yield from game.speak(step.move, step.state, realizer)
         except Exception as exc:  # the voice failed: keep the trainee's turn pending
-            log.warning("realizer failed for session %s: %s", live.session_id, exc, exc_info=True)
+            # An endpoint that is down or slow is expected (the trainee gets Retry): one line, no traceback.
+            # Anything else is a defect, logged with its traceback for whoever runs the server.
+            expected = isinstance(exc, LLMUnavailable)
+            log.warning("realizer failed for session %s: %s", live.session_id, exc, exc_info=not expected)
             raise PracticeError(_voice_error(exc)) from exc
         if not text:
             raise PracticeError("The counterparty's voice returned nothing. Retry, or continue with the quick voice.")
