@@ -240,7 +240,10 @@ def test_hint_and_live_coaching(tmp_settings: Settings, app_voices: dict) -> Non
 
 def test_propose_agreement_sends_every_term(tmp_settings: Settings, app_voices: dict) -> None:
     at = _start(_app(tmp_settings))
-    _button(at, "Send proposal").click().run()
+    _button(at, "Send proposal").click().run()  # pre-filled with their opening: below the walk-away, so it asks
+    assert not at.exception, at.exception
+    assert any("below your walk" in str(w.value) for w in at.warning)
+    _button(at, "Accept anyway").click().run()
     assert not at.exception, at.exception
     sent = [t for t in _store_turns(at) if t.speaker == "trainee"][-1]
     assert sent.text.startswith("I propose we agree on these terms") and "Payment terms" in sent.text

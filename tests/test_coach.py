@@ -13,7 +13,7 @@ from chat_fakes import FakeListChat
 
 from trainer.coaching import coach
 from trainer.coaching.index import KnowledgeIndex
-from trainer.coaching.knowledge import MISTAKE_TAGS, default_notes_dir, shipped_notes
+from trainer.coaching.knowledge import MISTAKE_TAGS, article_title, default_notes_dir, shipped_notes
 from trainer.domain.acts import Act, ActKind, TurnAnalysis
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -78,7 +78,8 @@ def test_tag_fallback_cites_each_detected_mistake_quickly():
         assert notes[finding.sources[0].note_id].is_remedy
         for c in finding.sources:
             assert finding.id in notes[c.note_id].tags
-            assert c.title == notes[c.note_id].title and c.source == notes[c.note_id].source
+            assert c.title == notes[c.note_id].title and c.source == article_title(notes[c.note_id].source)
+            assert ".txt" not in c.source
     assert all(m.sources == [] for m in report.mistakes), "the input report must not be mutated"
 
 
@@ -195,7 +196,3 @@ def test_what_could_i_say_answers_the_counterparty_line(small_index):
     assert hint is not None and hint.line and hint.citation.note_id in {"hold-the-pen", "process-is-substance",
                                                                         "negotiate-the-process-first"}
 
-
-def test_quoted_line_takes_the_better_version():
-    assert coach._quoted_line('Instead of "We are desperate," try "Let\'s take the time we need."') == \
-        "Let's take the time we need."

@@ -24,7 +24,8 @@ def test_conceded_beyond_is_distance_to_reservation_over_room() -> None:
 def test_open_session_scores_the_last_offer() -> None:
     sc = scenario()
     state = DealState(
-        scenario_id=sc.id, counterparty_positions={"price_change": 6.5, "payment_days": 55, "volume": 75}
+        scenario_id=sc.id, counterparty_positions={"price_change": 6.5, "payment_days": 55, "volume": 75},
+        trainee_positions={"price_change": 8, "payment_days": 45, "volume": 80},
     )
     out = compute_outcome(state, sc)
     assert out.basis == "last_offer" and out.status == Status.open

@@ -68,7 +68,8 @@ def concession_rows(outcome: Outcome, scenario: Scenario) -> list[dict[str, Any]
                 "their real limit": format_value(issue, issue.counterparty_reservation),
                 "your walk-away": format_value(issue, issue.trainee_walkaway),
                 "your target": format_value(issue, issue.trainee_target),
-                "conceded beyond necessity": f"{round(o.conceded_beyond_necessity * 100)}%",
+                "conceded beyond necessity": ("not scored: no number proposed" if o.conceded_beyond_necessity is None
+                                              else f"{round(o.conceded_beyond_necessity * 100)}%"),
             }
         )
     return rows

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from trainer.coaching.knowledge import article_title
 from trainer.domain.mistakes import MISTAKE_TITLES
 from trainer.domain.report import Report
 
@@ -82,7 +83,7 @@ def report_markdown(bundle: ExportBundle) -> str:
         if m.detected and m.advice:
             out += [f"**Better:** {m.advice}", ""]
         for c in m.sources:
-            out.append(f"- Source: {c.title} ({c.source})")
+            out.append(f"- Source: {c.title} ({article_title(c.source)})")
         if m.sources:
             out.append("")
     if r.strengths:
@@ -224,7 +225,7 @@ def report_pdf(bundle: ExportBundle, font_path: Path | None | bool = True) -> by
         if m.detected and m.advice:
             w.para(f"Better: {m.advice}", indent=6)
         for c in m.sources:
-            w.para(f"Source: {c.title} ({c.source})", size=9, indent=6)
+            w.para(f"Source: {c.title} ({article_title(c.source)})", size=9, indent=6)
     if r.strengths:
         w.heading("Strengths", 13)
         for s in r.strengths:

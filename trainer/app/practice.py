@@ -36,10 +36,11 @@ from trainer.domain.deal import DealState
 from trainer.domain.report import Report
 from trainer.domain.transcripts import Turn
 from trainer.engine.difficulty import scenario_at
-from trainer.engine.outcome import Outcome, compute_outcome
-from trainer.engine.terms import better_for_trainee, format_value
+from trainer.engine.outcome import Outcome, compute_outcome, conceded_sentence
+from trainer.engine.terms import format_value
 from trainer.engine.turn import StepResult
 from trainer.evaluation.evaluator import evaluate
+from trainer.evaluation.headline import Headline, headline_for
 from trainer.llm.chat import LLMUnavailable
 from trainer.reader.analysis import analyse_turn
 from trainer.scenarios.schema import Issue, RevealTrigger, Scenario
@@ -332,9 +333,10 @@ def hint_for(live: Live, index: KnowledgeIndex | None = None, on_request: bool =
     last = live.game.last_step
     analysis = last.analysis if last is not None else _latest_analysis(live.game)
     if on_request:
-        hint = coach.what_could_i_say(live.game.previous_line() or "", index, analysis=analysis)
+        hint = coach.what_could_i_say(live.game.previous_line() or "", index, analysis=analysis,
+                                      scenario=live.scenario)
     else:
-        hint = coach.live_hint(analysis, index) if analysis is not None else None
+        hint = coach.live_hint(analysis, index, live.scenario) if analysis is not None else None
     return hint.text if hint is not None and hint.text else None
 
 
@@ -372,6 +374,7 @@ class Debrief:
     hidden: list[HiddenItem]
     status: str
     coaching: coach.Debrief | None = None  # headline, points, next scenario; None if the coach failed
+    headline: Headline | None = None  # how report.overall_score (the headline) combines value and mistakes
 
 
 def hidden_info(state: DealState, scenario: Scenario) -> list[HiddenItem]:
@@ -421,16 +424,16 @@ def debrief_for(
     if live is None:
         return None
     stored = store.latest_evaluation(live.session_id, trainee_id)
-    if stored is not None:
-        report = stored.report
-    else:
-        report = evaluate_lines(live.lines, live.scenario, index)
-        store.save_evaluation(live.session_id, report)
     outcome = compute_outcome(live.state, live.scenario)
+    fresh = stored is None or stored.report.mistakes_score is None  # evaluated before the headline counted the deal
+    report, head = headline_for(evaluate_lines(live.lines, live.scenario, index) if stored is None
+                                else stored.report, outcome, live.scenario)
+    if fresh:
+        store.save_evaluation(live.session_id, report)
     store.update_session(live.session_id, outcome_json=outcome)
     return Debrief(live.session_id, live.scenario, live.lines, report, outcome,
                    hidden_info(live.state, live.scenario), live.status,
-                   coaching_for(report, live.scenario, scenarios, index))  # fmt: skip
+                   coaching_for(report, live.scenario, scenarios, index), head)  # fmt: skip
 
 
 def coaching_for(
@@ -445,11 +448,15 @@ def coaching_for(
 
 
 def evaluate_lines(
-    lines: Sequence[Line | Turn], scenario: Scenario | None, index: KnowledgeIndex | None = None
+    lines: Sequence[Line | Turn], scenario: Scenario | None, index: KnowledgeIndex | None = None,
+    scenario_facts: bool = True,
 ) -> Report:
-    """The evaluator's report, with cited notes attached when the knowledge index is available."""
+    """The evaluator's report, with cited notes attached when the knowledge index is available.
+
+    `scenario_facts=False` for a pasted conversation: the chosen scenario is context, the facts stay the user's.
+    """
     turns = [line if isinstance(line, Turn) else Turn(speaker=line.speaker, text=line.text) for line in lines]
-    report = evaluate(turns, scenario)
+    report = evaluate(turns, scenario, scenario_facts=scenario_facts)
     if index is None:
         return report
     try:
@@ -479,12 +486,14 @@ def outcome_view(outcome: Outcome, scenario: Scenario, hidden: list[HiddenItem])
             "walkaway_text": format_value(issue, issue.trainee_walkaway),
             "limit_text": format_value(issue, o.counterparty_reservation),
             "conceded_beyond_necessity": o.conceded_beyond_necessity,
-            "met_walkaway": not better_for_trainee(issue, issue.trainee_walkaway, o.final),
+            "met_walkaway": o.meets_walkaway,
         })  # fmt: skip
     basis = "Agreed terms" if outcome.basis == "agreed" else "No agreement; their last offer"
+    conceded = ("not scored (you made no offer)" if outcome.conceded_beyond_necessity is None
+                else f"{round(outcome.conceded_beyond_necessity * 100)}%")
     summary = (
         f"{basis}. Value captured: {round(outcome.trainee_utility * 100)}% of the way from your walk-away to "
-        f"your target. Ground conceded beyond necessity: {round(outcome.conceded_beyond_necessity * 100)}%."
+        f"your target. Ground conceded beyond necessity: {conceded}. {conceded_sentence(outcome)}"
     )
     return {"summary": summary, "basis": outcome.basis, "issues": rows,
             "hidden": [f"{h.title}: {h.detail}" for h in hidden]}  # fmt: skip

@@ -18,9 +18,12 @@ from pydantic import ValidationError
 
 from trainer.domain.acts import TurnAnalysis
 from trainer.domain.deal import DealState
+from trainer.domain.transcripts import Turn
 from trainer.engine.outcome import compute_outcome
 from trainer.engine.policy import Move
 from trainer.engine.turn import Engine, StepResult
+from trainer.evaluation.evaluator import evaluate
+from trainer.evaluation.headline import headline_for
 from trainer.scenarios.schema import Scenario
 
 log = logging.getLogger(__name__)
@@ -237,6 +240,8 @@ def result_document(session: Session) -> dict[str, Any]:
     state, scenario = session.state, session.scenario
     assert state is not None, "the session was never opened"
     outcome = compute_outcome(state, scenario)
+    turns = [Turn(speaker=line.speaker, text=line.text) for line in session.lines]
+    _, head = headline_for(evaluate(turns, scenario), outcome, scenario)
     agreed = state.agreed_terms or {}
     terms = {
         i.id: {
@@ -252,6 +257,10 @@ def result_document(session: Session) -> dict[str, Any]:
         "turns": session.turns,
         "terms": terms,
         "outcome": {
+            "score": head.score,  # the debrief's headline score, the number the app shows
+            "score_basis": head.basis,
+            "score_summary": head.summary,
+            "below_walkaway": head.below_walkaway,
             "trainee_utility": outcome.trainee_utility,
             "conceded_beyond_necessity": outcome.conceded_beyond_necessity,
             "basis": outcome.basis,

@@ -17,11 +17,14 @@ from langchain_core.messages import HumanMessage
 from pydantic import BaseModel, Field
 
 from trainer.coaching.index import KnowledgeIndex
-from trainer.coaching.knowledge import MISTAKE_TAGS, Note, shipped_notes
+from trainer.coaching.knowledge import MISTAKE_TAGS, Note, article_title, shipped_notes
 from trainer.domain.acts import ActKind, TurnAnalysis
 from trainer.domain.mistakes import HINT_ACTS, MISTAKE_TITLES, MISTAKES
 from trainer.domain.report import Citation, MistakeFinding, Report
+from trainer.engine.terms import format_value
+from trainer.evaluation import rewrites as rw
 from trainer.llm.protocol import ChatModel
+from trainer.reader.turns import confident
 from trainer.scenarios.loading import Library, load_library
 from trainer.scenarios.schema import AlternativeStrength, Scenario
 
@@ -76,7 +79,7 @@ class Debrief(BaseModel):
         out = [self.headline, ""]
         for p in self.points:
             out += [f"## {p.title}", p.what_happened, p.why_it_matters, f'Better: "{p.better_line}"']
-            out += [f"  - {c.title} ({c.source})" for c in p.citations] + [""]
+            out += [f"  - {c.title} ({article_title(c.source)})" for c in p.citations] + [""]
         if self.strengths:
             out += ["What went well:"] + [f"  - {s}" for s in self.strengths] + [""]
         if self.next_scenario:
@@ -93,8 +96,8 @@ def _notes_by_id() -> dict[str, Note]:
 
 
 def cite(note: Note) -> Citation:
-    """A note as a report citation."""
-    return Citation(note_id=note.id, title=note.title, source=note.source)
+    """A note as a report citation: the note's title and the article's title."""
+    return Citation(note_id=note.id, title=note.title, source=article_title(note.source, note.title))
 
 
 def notes_for_mistake(mistake: str, limit: int = MAX_CITATIONS) -> list[Note]:
@@ -116,7 +119,7 @@ def _finding_query(finding: MistakeFinding) -> str:
 def _retrieved_citations(finding: MistakeFinding, index: KnowledgeIndex) -> list[Citation]:
     """Citations from the index (filtered to the mistake), keeping the remedy note in the set."""
     hits = index.query(_finding_query(finding), k=MAX_CITATIONS, mistake=finding.id)
-    citations = [Citation(note_id=h.note_id, title=h.title, source=h.source) for h in hits]
+    citations = [Citation(note_id=h.note_id, title=h.title, source=article_title(h.source, h.title)) for h in hits]
     remedy = next((n for n in notes_for_mistake(finding.id, 1) if n.is_remedy), None)
     if remedy and remedy.id not in {c.note_id for c in citations}:
         citations = [cite(remedy)] + citations[: MAX_CITATIONS - 1]
@@ -168,19 +171,6 @@ def _first_sentences(text: str, n: int = 2) -> str:
     return " ".join(parts[:n])
 
 
-def _quoted_line(example: str) -> str:
-    """The line to say from a note example: the last quoted phrase ('Instead of "A", try "B"' gives B)."""
-    quoted = re.findall(r"\"([^\"]+)\"", example)
-    return quoted[-1].strip().rstrip(",") if quoted else example.strip()
-
-
-def better_line_for(mistake: str) -> str:
-    """A ready-made better line from the mistake's remedy note."""
-    notes = notes_for_mistake(mistake, 1)
-    examples = notes[0].examples() if notes else []
-    return _quoted_line(examples[0]) if examples else ""
-
-
 def _context(mistake: str, scenario: Scenario | None) -> str:
     """One sentence tying the mistake to this scenario's hidden facts (empty without a scenario)."""
     if scenario is None:
@@ -229,7 +219,7 @@ def _template_point(finding: MistakeFinding, scenario: Scenario | None) -> Coach
     notes = _notes_by_id()
     lead = next((notes[c.note_id] for c in finding.sources if c.note_id in notes), None)
     why = _first_sentences(lead.section("Why it works")) if lead else ""
-    better = finding.advice.strip() or better_line_for(finding.id)
+    better = finding.advice.strip() or next_line("", scenario)  # never a note's example: its numbers are elsewhere
     return CoachingPoint(mistake=finding.id, title=finding.title, what_happened=_what_happened(finding, scenario),
                          why_it_matters=why, better_line=better, citations=list(finding.sources))
 
@@ -378,11 +368,15 @@ def _scenarios(library: ScenarioSource | None) -> dict[str, Scenario]:
 
 
 def mistake_in_turn(analysis: TurnAnalysis) -> str | None:
-    """The mistake a single trainee turn makes, if any (conditional trades are not concessions)."""
+    """The mistake a single trainee turn makes, if any, on confident readings only (as the engine acts).
+
+    A conditional trade is not a concession.
+    """
+    sure = confident(analysis)
     for kind, mistake in HINT_ACTS:
-        if kind == ActKind.concession and analysis.has(ActKind.conditional_trade):
+        if kind == ActKind.concession and sure.has(ActKind.conditional_trade):
             continue
-        if analysis.has(kind):
+        if sure.has(kind):
             return mistake
     return None
 
@@ -395,48 +389,80 @@ def _hint_note(mistake: str | None, text: str, index: KnowledgeIndex | None) -> 
             if hits:
                 notes = _notes_by_id()
                 return notes.get(hits[0].note_id) or Citation(note_id=hits[0].note_id, title=hits[0].title,
-                                                              source=hits[0].source)
+                                                              source=article_title(hits[0].source, hits[0].title))
         except Exception as exc:  # noqa: BLE001
             log.info("index unavailable for hint: %s", exc)
     ranked = notes_for_mistake(mistake, 1) if mistake else []
     return ranked[0] if ranked else None
 
 
-def _line_from(note: Note | Citation | None, mistake: str | None) -> str:
-    """A sayable line from a note's examples, or the mistake's remedy line."""
-    if isinstance(note, Note) and note.examples():
-        return _quoted_line(note.examples()[0])
-    return better_line_for(mistake) if mistake else ""
+def _hint_text(lead: str, line: str, citation: Citation) -> str:
+    return f'{lead} Try: "{line}" (see "{citation.title}")' if line else f'{lead} See "{citation.title}".'
 
 
-def live_hint(analysis: TurnAnalysis, index: KnowledgeIndex | None = None) -> Hint | None:
-    """A one-line nudge after a trainee turn that makes one of the five mistakes; None otherwise."""
+def live_hint(analysis: TurnAnalysis, index: KnowledgeIndex | None = None,
+              scenario: Scenario | None = None) -> Hint | None:
+    """A one-line nudge after a trainee turn that (confidently) makes one of the five mistakes; None otherwise.
+
+    The line to say comes from the scenario (its issues, its numbers, the trainee's own words), never from a
+    note's example, whose numbers and setting belong to another negotiation.
+    """
     mistake = mistake_in_turn(analysis)
     if mistake is None:
         return None
     note = _hint_note(mistake, analysis.text, index)
     if note is None:
         return None
-    line = _line_from(note, mistake)
+    line = hint_line(mistake, analysis, scenario)
     citation = cite(note) if isinstance(note, Note) else note
-    text = f'{NUDGES[mistake]} Try: "{line}" (see "{citation.title}")' if line else (
-        f'{NUDGES[mistake]} See "{citation.title}".')
-    return Hint(text=text, line=line or None, mistake=mistake, citation=citation)
+    return Hint(text=_hint_text(NUDGES[mistake], line, citation), line=line or None, mistake=mistake,
+                citation=citation)
 
 
-def what_could_i_say(previous: str, index: KnowledgeIndex | None = None,
-                     analysis: TurnAnalysis | None = None) -> Hint | None:
-    """On request: a line to answer the counterparty's last words, grounded in the closest note."""
+def hint_line(mistake: str, analysis: TurnAnalysis, scenario: Scenario | None) -> str:
+    """The evaluator's better line for this turn's mistake, built from the trainee's words and the scenario."""
+    sure = confident(analysis)
+    kinds = [k for k, m in HINT_ACTS if m == mistake]
+    act = next((a for a in sure.acts if a.kind in kinds), None)
+    quote = act.quote if act else analysis.text
+    if mistake == "urgency_signal":
+        return rw.urgency(quote, analysis.text, scenario)[1]
+    if mistake == "weak_alternative":
+        return rw.weak_alternative(quote, analysis.text, scenario)[1]
+    if mistake == "process_concession":
+        return rw.process(quote, scenario, act.aspect if act else None)[1]
+    return rw.power(quote, analysis.text, scenario, concession=act is not None and act.kind == ActKind.concession)[1]
+
+
+def what_could_i_say(previous: str, index: KnowledgeIndex | None = None, analysis: TurnAnalysis | None = None,
+                     scenario: Scenario | None = None) -> Hint | None:
+    """On request: a line to answer the counterparty's last words, grounded in the closest note.
+
+    The line uses the scenario's issues and numbers only; the note is cited for why it works.
+    """
     mistake = mistake_in_turn(analysis) if analysis is not None else None
     note = _hint_note(mistake, previous, index)
     if note is None:
         note = next(iter(notes_for_mistake("power_vs_leverage", 1)), None)
     if note is None:
         return None
-    line = _line_from(note, mistake)
+    line = hint_line(mistake, analysis, scenario) if mistake and analysis is not None else next_line(previous, scenario)
     citation = cite(note) if isinstance(note, Note) else note
     text = f'You could say: "{line}" (from "{citation.title}")' if line else f'See "{citation.title}".'
     return Hint(text=text, line=line or None, mistake=mistake, citation=citation)
+
+
+def next_line(previous: str, scenario: Scenario | None) -> str:
+    """A move that answers their last words in this scenario: ask who else decides, or trade across its issues."""
+    if scenario is None:
+        return "Before we go further, who else on your side needs to be comfortable with this?"
+    ranked = sorted(scenario.issues, key=lambda i: -i.trainee_weight)
+    top, low = ranked[0], ranked[-1]
+    if any(ch.isdigit() for ch in previous):
+        return (f"If you can move on {top.label.lower()}, toward {format_value(top, top.trainee_target)}, we can be "
+                f"flexible on {low.label.lower()}.")
+    return (f"Before we go further: who else on your side needs to be comfortable with this, and what matters most "
+            f"to them on {top.label.lower()}?")
 
 
 __all__ = [

@@ -116,6 +116,22 @@ SOURCE_TITLES: dict[str, str] = {
 }
 
 
+FILE_NAME = re.compile(r"^[\w.-]+\.(?:txt|md|pdf|html?|docx?|json)$", re.IGNORECASE)
+
+
+def article_title(source: str, fallback: str = "") -> str:
+    """The article a note paraphrases, by title, never by file name ('000_....txt — Why does...' gives the title).
+
+    An ingested document whose source is only its file name falls back to `fallback` (its own title).
+    """
+    file_name, _, short = (part.strip() for part in source.partition("\u2014"))
+    if file_name in SOURCE_TITLES:
+        return SOURCE_TITLES[file_name]
+    if short:
+        return short
+    return fallback if FILE_NAME.match(file_name) else source.strip()
+
+
 def full_source(source: str) -> str:
     """'<file> — <short title>' from a note, as '<file> — <full title>' for citations."""
     file_name = source.split("—")[0].strip()

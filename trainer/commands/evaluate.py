@@ -12,6 +12,7 @@ import typer
 
 from trainer.coaching.coach import attach_sources
 from trainer.coaching.index import KnowledgeIndex
+from trainer.coaching.knowledge import article_title
 from trainer.config import get_settings
 from trainer.domain.gold import GoldFormatError
 from trainer.domain.report import Report
@@ -100,7 +101,7 @@ def render(report: Report) -> str:
         out.append(f"      why: {m.explanation}")
         out.append(f"      {'try instead' if m.detected else 'keep doing'}: {m.advice}")
         for c in m.sources:
-            out.append(f"      source: {c.title} ({c.source})")
+            out.append(f"      source: {c.title} ({article_title(c.source)})")
         out.append("")
     if report.strengths:
         out.append("Strengths:")
@@ -128,7 +129,7 @@ def evaluate_cmd(
     scenario = _scenario(scenario_id)
     judge = _judge() if llm else None
     try:
-        report = evaluate(turns, scenario=scenario, judge=judge)
+        report = evaluate(turns, scenario=scenario, judge=judge, scenario_facts=False)  # a real conversation
     except Exception as exc:  # a judge/model failure must not surface as a traceback
         _fail(f"evaluation failed: {type(exc).__name__}: {exc}", code=1)
     report = _with_sources(report)

@@ -119,10 +119,12 @@ def _stream_out(name: str, chunks: Iterator[str]) -> None:
 def _summary(doc: dict[str, Any]) -> str:
     """A short human summary of a finished session."""
     out = doc["outcome"]
+    conceded = out["conceded_beyond_necessity"]
     lines = [
         f"status: {doc['status']} ({out['basis']})",
+        f"score: {out['score']}/100 ({out['score_summary']})",
         f"your utility: {out['trainee_utility']:.2f}   ground conceded beyond necessity: "
-        f"{out['conceded_beyond_necessity']:.0%}",
+        + ("not scored (you proposed no number)" if conceded is None else f"{conceded:.0%}"),
     ]
     for issue in out["issues"]:
         lines.append(
@@ -154,9 +156,13 @@ def eval_counterparty_cmd(
     latency: bool = typer.Option(
         False, "--latency", help="Measure the configured model's latency over a 10-turn session (refuses without one)."
     ),
+    scripts: int = typer.Option(
+        1000, "--scripts", min=0, help="Metamorphic base scripts, each played in every scenario (0: skip)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
-    """A/B exploitation per mistake and good move, the injection suite, and optionally voice quality and latency."""
+    """A/B exploitation, the three-script check, metamorphic relations, the injection suite, and optionally voice
+    quality and latency."""
     if realizer not in factories.VOICES:
         typer.echo(f"error: --realizer must be one of {', '.join(factories.VOICES)}", err=True)
         raise typer.Exit(code=2)
@@ -164,7 +170,8 @@ def eval_counterparty_cmd(
                                     ("--realizer llm", realizer == "llm")) if on]  # fmt: skip
     voice = model_voice(" and ".join(wanted)) if wanted else None
     try:
-        report = run_all(realizer=realizer, voice_turns=voice_turns, latency=latency, llm_voice=voice)
+        report = run_all(realizer=realizer, voice_turns=voice_turns, latency=latency, llm_voice=voice,
+                         metamorphic_scripts=scripts)
     except NoModelVoice as exc:  # pragma: no cover - model_voice refused already
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Any
+
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
 from trainer.domain.base import Strict
 from trainer.domain.mistakes import MistakeId
@@ -15,8 +17,8 @@ class Evidence(Strict):
 
 class Citation(Strict):
     note_id: str
-    title: str
-    source: str  # the article's file name and title
+    title: str  # the note's title
+    source: str  # the title of the article the note paraphrases (never a file name)
 
 
 class MistakeFinding(Strict):
@@ -39,5 +41,16 @@ class Strength(Strict):
 
 class Report(Strict):
     mistakes: list[MistakeFinding]  # always all five, in MISTAKE_TITLES order
+    # the headline: for a practice session it also counts the deal's value (trainer.evaluation.headline); for a
+    # pasted conversation, with no deal to score, it is the mistakes score
     overall_score: int = Field(ge=0, le=100)
     strengths: list[Strength] = Field(default_factory=list)
+    mistakes_score: int | None = Field(default=None, ge=0, le=100)  # the mistakes alone, when overall counts a deal
+
+    @model_serializer(mode="wrap")
+    def _without_empty_mistakes_score(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A pasted conversation's report keeps its documented shape: the field appears only when it is set."""
+        data = handler(self)
+        if data.get("mistakes_score") is None:
+            data.pop("mistakes_score", None)
+        return data

@@ -2,7 +2,8 @@
 
 'Conceded beyond necessity' makes the sources' thesis measurable: on each issue, how far the result sits from
 what the counterparty would actually have accepted (its hidden reservation), as a share of its
-opening-to-reservation room. 0 = the trainee got everything that was available; 1 = nothing moved.
+opening-to-reservation room. 0 = the trainee got everything that was available; 1 = nothing moved. It is computed
+only over terms the trainee proposed or agreed to: a term the trainee never put a number on was not conceded.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pydantic import Field
 
 from trainer.domain.base import Strict
 from trainer.domain.deal import Concession, DealState, Side, Status
-from trainer.engine.terms import trainee_gain, trainee_utility
+from trainer.engine.terms import better_for_trainee, trainee_gain, trainee_utility
 from trainer.scenarios.schema import Issue, Scenario
 
 
@@ -24,8 +25,10 @@ class IssueOutcome(Strict):
     final: float  # agreed value, else the counterparty's last offer
     counterparty_reservation: float  # shown only after the session, to teach
     trainee_utility: float = Field(ge=0, le=1)
-    conceded_beyond_necessity: float = Field(ge=0, le=1)
+    # None when the trainee neither proposed nor agreed a value on this issue: nothing was conceded on it
+    conceded_beyond_necessity: float | None = Field(default=None, ge=0, le=1)
     gap: float  # in the issue's unit: how much more was available
+    meets_walkaway: bool = True  # the result is at or better than the trainee's walk-away
 
 
 class Outcome(Strict):
@@ -33,7 +36,7 @@ class Outcome(Strict):
     basis: str  # "agreed" | "last_offer"
     terms: dict[str, float]
     trainee_utility: float = Field(ge=0, le=1)
-    conceded_beyond_necessity: float = Field(ge=0, le=1)
+    conceded_beyond_necessity: float | None = Field(default=None, ge=0, le=1)  # over proposed/agreed terms only
     issues: list[IssueOutcome]
     concessions_without_return: list[Concession] = Field(default_factory=list)
     counterparty_concessions: int = 0
@@ -56,6 +59,21 @@ def conceded_beyond(issue: Issue, value: float) -> tuple[float, float]:
     return share, gap
 
 
+def meets_walkaway(issue: Issue, value: float) -> bool:
+    """True when a value is at or better than the trainee's walk-away on its issue."""
+    return not better_for_trainee(issue, issue.trainee_walkaway, value)
+
+
+def below_walkaway(terms: dict[str, float], scenario: Scenario) -> list[Issue]:
+    """The issues on which a package falls short of the trainee's walk-away (in the scenario's order)."""
+    return [i for i in scenario.issues if i.id in terms and not meets_walkaway(i, terms[i.id])]
+
+
+def _committed(state: DealState, issue: Issue) -> bool:
+    """The trainee proposed a value on this issue, or agreed a deal that includes it."""
+    return state.status == Status.agreed or state.trainee_positions.get(issue.id) is not None
+
+
 def _issue_outcome(state: DealState, issue: Issue, value: float) -> IssueOutcome:
     """Score one issue."""
     share, gap = conceded_beyond(issue, value)
@@ -68,8 +86,9 @@ def _issue_outcome(state: DealState, issue: Issue, value: float) -> IssueOutcome
         final=value,
         counterparty_reservation=issue.counterparty_reservation,
         trainee_utility=round(trainee_utility(issue, value), 4),
-        conceded_beyond_necessity=round(share, 4),
+        conceded_beyond_necessity=round(share, 4) if _committed(state, issue) else None,
         gap=round(gap, 6),
+        meets_walkaway=meets_walkaway(issue, value),
     )
 
 
@@ -80,7 +99,9 @@ def compute_outcome(state: DealState, scenario: Scenario) -> Outcome:
     weights = {i.id: i.trainee_weight for i in scenario.issues}
     total = sum(weights.values())
     utility = sum(weights[o.issue_id] * o.trainee_utility for o in issues) / total
-    beyond = sum(weights[o.issue_id] * o.conceded_beyond_necessity for o in issues) / total
+    committed = [o for o in issues if o.conceded_beyond_necessity is not None]
+    beyond = (sum(weights[o.issue_id] * (o.conceded_beyond_necessity or 0.0) for o in committed)
+              / sum(weights[o.issue_id] for o in committed)) if committed else None
     unreturned = [c for c in state.concessions if c.by == Side.trainee and c.unreturned]
     cp_moves = sum(1 for c in state.concessions if c.by == Side.counterparty)
     return Outcome(
@@ -88,8 +109,31 @@ def compute_outcome(state: DealState, scenario: Scenario) -> Outcome:
         basis=basis,
         terms=terms,
         trainee_utility=round(utility, 4),
-        conceded_beyond_necessity=round(beyond, 4),
+        conceded_beyond_necessity=None if beyond is None else round(beyond, 4),
         issues=issues,
         concessions_without_return=unreturned,
         counterparty_concessions=cp_moves,
     )
+
+
+CONCEDED_EXPLAINED = (
+    "Of the ground they would really have given on the terms you proposed or agreed, the share you left on the "
+    "table (0% = you got all of it)."
+)
+NOT_CONCEDED = "You never put a number on any term, so you conceded nothing yet: this is not scored."
+
+
+def conceded_sentence(outcome: Outcome) -> str:
+    """The one plain sentence shown wherever 'conceded beyond necessity' is."""
+    return CONCEDED_EXPLAINED if outcome.conceded_beyond_necessity is not None else NOT_CONCEDED
+
+
+def room_captured(state: DealState, scenario: Scenario) -> float:
+    """Weighted share of the counterparty's opening-to-reservation room the final terms capture (0..1).
+
+    Unlike the utility (clamped at the trainee's walk-away), it moves with every step the counterparty takes,
+    so the metamorphic evaluation can see a line's effect on a session that never reached the walk-away.
+    """
+    _, terms = final_terms(state, scenario)
+    total = sum(i.trainee_weight for i in scenario.issues)
+    return sum(i.trainee_weight * (1 - conceded_beyond(i, terms[i.id])[0]) for i in scenario.issues) / total

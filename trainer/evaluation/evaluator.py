@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from trainer.domain.acts import Act, ActKind, ProcessAspect, TurnAnalysis
+from trainer.domain.acts import Act, ActKind, TurnAnalysis
 from trainer.domain.mistakes import MISTAKE_IDS, MISTAKE_TITLES
 from trainer.domain.report import Evidence, MistakeFinding, Report, Strength
 from trainer.domain.transcripts import TranscriptError, Turn, parse_transcript
@@ -26,13 +26,19 @@ MAX_EVIDENCE = 5
 
 @dataclass
 class Detection:
-    """What a rule found for one mistake: evidence turns, severity and the pieces needed for feedback."""
+    """What a rule found for one mistake: evidence turns, severity and the pieces needed for feedback.
+
+    `explain` rewrites the explanation and better line for another of its own evidence lines, so the headline
+    quote can move to a line no other mistake claims; `kept_clear` says which case applied when it was not made.
+    """
 
     mistake: str
     evidence: list[Evidence] = field(default_factory=list)
     severity: int = 0
     explanation: str = ""
     advice: str = ""
+    explain: Callable[[int, str], tuple[str, str]] | None = None
+    kept_clear: str | None = None
 
     @property
     def detected(self) -> bool:
@@ -47,11 +53,16 @@ class Judge(Protocol):
 
 @dataclass
 class Context:
-    """Everything the detectors share: the turns, their analyses and the scenario."""
+    """Everything the detectors share: the turns, their analyses and the scenario.
+
+    `facts` is the scenario whose facts feedback may name: the practice scenario itself, or None for a pasted
+    conversation, where a chosen scenario is context for detection only and the feedback keeps the user's facts.
+    """
 
     turns: list[Turn]
     analyses: list[TurnAnalysis | None]
     scenario: Scenario | None
+    facts: Scenario | None = None
 
     def trainee_acts(self, *kinds: ActKind) -> list[tuple[int, str, Act]]:
         """(turn index, quote, act) for every trainee act of the given kinds, in order."""
@@ -94,7 +105,8 @@ def _disclosure(ctx: Context, mistake: str, kind: ActKind, rewrite: Callable) ->
     if hits:
         i, quote, _ = hits[0]
         found.severity = min(3, 1 + len(hits))
-        found.explanation, found.advice = rewrite(quote, ctx.turns[i].text, ctx.scenario)
+        found.explain = lambda j, q: rewrite(q, ctx.turns[j].text, ctx.facts)
+        found.explanation, found.advice = found.explain(i, quote)
     return found
 
 
@@ -121,9 +133,12 @@ def detect_power(ctx: Context) -> Detection:
     hits = _unique_turns(sorted(deference + concessions, key=lambda h: h[0]))
     found = Detection("power_vs_leverage", _evidence(hits))
     if hits:
-        i, quote, _ = deference[0] if deference else hits[0]
+        deferring = {(j, q) for j, q, _ in deference}
+        i, quote, _ = next((h for h in hits if (h[0], h[1]) in deferring), hits[0])
         found.severity = min(3, (2 if deference else 1) + (len(hits) > 1))
-        found.explanation, found.advice = rw.power(quote, ctx.turns[i].text, ctx.scenario, concession=not deference)
+        found.explain = lambda j, q: rw.power(q, ctx.turns[j].text, ctx.facts, concession=(j, q) not in deferring)
+        found.explanation, found.advice = found.explain(i, quote)
+        found.evidence = _headline_first(found.evidence, i, quote)
     return found
 
 
@@ -150,11 +165,12 @@ def detect_process(ctx: Context) -> Detection:
     hits = _unique_turns(ctx.trainee_acts(ActKind.accept_their_process))
     found = Detection("process_concession", _evidence(hits))
     if hits:
-        i, quote, act = hits[0]
+        i, quote, _ = hits[0]
         first_offer = next((j for j, _, _ in ctx.trainee_acts(ActKind.offer)), len(ctx.turns))
         found.severity = min(3, (2 if i <= first_offer else 1) + (len(hits) > 1))
-        aspect = act.aspect or ProcessAspect.draft
-        found.explanation, found.advice = rw.process(quote, ctx.scenario, aspect)
+        aspects = {(j, q): a.aspect for j, q, a in hits}
+        found.explain = lambda j, q: rw.process(q, ctx.facts, aspects.get((j, rw.short(q, 300)), aspects.get((j, q))))
+        found.explanation, found.advice = found.explain(i, quote)
     return found
 
 
@@ -180,7 +196,9 @@ def _cue(text: str) -> str | None:
 def detect_unified_actor(ctx: Context) -> Detection:
     """Omission: they signalled internal actors (or the stakes call for it) and the trainee never probed."""
     found = Detection("unified_actor")
-    if ctx.trainee_acts(ActKind.question_stakeholders) or _asked_about_named_people(ctx) or _followed_up_a_cue(ctx):
+    probe = _stakeholder_probe(ctx)
+    if probe is not None:
+        found.kept_clear = f"You asked who else is involved on their side: \u2018{rw.short(probe, 140)}\u2019."
         return found
     passed: list[tuple[int, str, object]] = []
     first_cue: str | None = None
@@ -194,22 +212,33 @@ def detect_unified_actor(ctx: Context) -> Detection:
             passed.append((reply, rw.short(ctx.turns[reply].text, 200), cue))
     passed = _unique_turns(passed) or _stakes_call_for_it(ctx)
     if not passed:
+        found.kept_clear = "No one else on their side came up in this conversation, so there was no one to ask about."
         return found
     found.evidence = _evidence(passed)
     found.severity = min(3, len(passed)) if first_cue else 1
     i, quote, _ = passed[0]
-    found.explanation, found.advice = rw.unified(quote, first_cue, ctx.scenario)
+    found.explain = lambda j, q: rw.unified(q, first_cue, ctx.facts)
+    found.explanation, found.advice = found.explain(i, quote)
     return found
 
 
-def _followed_up_a_cue(ctx: Context) -> bool:
+def _stakeholder_probe(ctx: Context) -> str | None:
+    """The trainee's first line that asked who else is involved, if any (the case the debrief names)."""
+    asked = ctx.trainee_acts(ActKind.question_stakeholders)
+    if asked:
+        return asked[0][1]
+    return _asked_about_named_people(ctx) or _followed_up_a_cue(ctx)
+
+
+def _followed_up_a_cue(ctx: Context) -> str | None:
     """A question right after a cue about how that actor decides ('what's the threshold?') is a probe too."""
     for i, turn in enumerate(ctx.turns[1:], start=1):
         before = ctx.turns[i - 1]
         if turn.speaker == "trainee" and before.speaker == "counterparty" and "?" in turn.text and _cue(before.text):
-            if any("?" in s.raw and lx.FOLLOW_UP_PROBE.search(s.norm) for s in split_sentences(turn.text)):
-                return True
-    return False
+            for s in split_sentences(turn.text):
+                if "?" in s.raw and lx.FOLLOW_UP_PROBE.search(s.norm):
+                    return s.raw
+    return None
 
 
 MIN_TURNS_FOR_STAKES = 3
@@ -239,7 +268,7 @@ NOT_NAMES = {"The", "And", "But", "Our", "Your", "We", "I", "You", "They", "This
              "June", "July", "August", "September", "October", "November", "December", "Europe", "London", "Let"}
 
 
-def _asked_about_named_people(ctx: Context) -> bool:
+def _asked_about_named_people(ctx: Context) -> str | None:
     """A trainee question (or request to meet) naming someone the counterparty mentioned by name."""
     names: set[str] = set()
     for turn, analysis in zip(ctx.turns, ctx.analyses, strict=True):
@@ -252,8 +281,8 @@ def _asked_about_named_people(ctx: Context) -> bool:
                 if names.isdisjoint(words):
                     continue
                 if sent.norm.rstrip().endswith("?") or lx.ENGAGE_STRONG.search(sent.norm):
-                    return True
-    return False
+                    return sent.raw
+    return None
 
 
 DETECTORS: dict[str, Callable[[Context], Detection]] = {
@@ -278,14 +307,44 @@ STRENGTH_KINDS: list[tuple[str, set[ActKind], str]] = [
 ]
 
 
-def strengths(ctx: Context) -> list[Strength]:
-    """The good moves, each with the turns that show it."""
+def _overlaps(a: Evidence, b: Evidence) -> bool:
+    """Two pieces of evidence quote the same line (one contains the other, in the same turn)."""
+    x, y = a.quote.rstrip(" …").lower(), b.quote.rstrip(" …").lower()
+    return a.turn == b.turn and (x in y or y in x)
+
+
+def strengths(ctx: Context, findings: Sequence[MistakeFinding] = ()) -> list[Strength]:
+    """The good moves, each with the turns that show it; a line scored as a mistake is never also a strength."""
+    taken = [e for f in findings if f.detected for e in f.evidence]
     out: list[Strength] = []
     for name, kinds, description in STRENGTH_KINDS:
-        hits = _unique_turns(ctx.trainee_acts(*kinds))
+        hits = _unique_turns([h for h in ctx.trainee_acts(*kinds)
+                              if not any(_overlaps(Evidence(turn=h[0], quote=rw.short(h[1], 300)), e) for e in taken)])
         if hits:
             out.append(Strength(kind=name, description=description, evidence=_evidence(hits)))
     return out
+
+
+def _headline_first(evidence: list[Evidence], turn: int, quote: str) -> list[Evidence]:
+    """The evidence with the explained line first: the debrief quotes evidence[0] as the finding's headline."""
+    short = rw.short(quote, 300)
+    first = [e for e in evidence if e.turn == turn and e.quote == short]
+    return first + [e for e in evidence if e not in first]
+
+
+def own_headlines(detections: dict[str, Detection]) -> dict[str, Detection]:
+    """Each finding's headline line is its own: not a line another finding claims, whenever it has one."""
+    for mid, d in detections.items():
+        if not d.detected or not d.evidence or d.explain is None:
+            continue
+        others = [e for other, o in detections.items() if other != mid and o.detected for e in o.evidence]
+        if not any(_overlaps(d.evidence[0], e) for e in others):
+            continue
+        unique = next((e for e in d.evidence if not any(_overlaps(e, o) for o in others)), None)
+        if unique is not None:
+            d.evidence = [unique] + [e for e in d.evidence if e is not unique]
+            d.explanation, d.advice = d.explain(unique.turn, unique.quote)
+    return detections
 
 
 def analyse_all(turns: Sequence[Turn], scenario: Scenario | None) -> list[TurnAnalysis | None]:
@@ -304,6 +363,7 @@ def _finding(d: Detection) -> MistakeFinding:
     """A detection as the report's typed finding."""
     if not d.detected:
         explanation, advice = rw.NOT_DETECTED[d.mistake]
+        explanation = d.kept_clear or explanation
         return MistakeFinding(id=d.mistake, title=MISTAKE_TITLES[d.mistake], detected=False, severity=0, score=100,
                               evidence=[], explanation=explanation, advice=advice)
     score = max(0, SCORE_BY_SEVERITY[d.severity] - 5 * max(0, len(d.evidence) - 2))
@@ -319,20 +379,22 @@ def overall(findings: list[MistakeFinding], good: list[Strength]) -> int:
 
 
 def detect(turns: Sequence[Turn], scenario: Scenario | None = None,
-           reader: ActReader | None = None) -> tuple[Context, dict[str, Detection]]:
-    """Run every detector on the rules' reading, then on the model's where `reading.READINGS` says so."""
-    ctx = Context(list(turns), analyse_all(turns, scenario), scenario)
+           reader: ActReader | None = None, scenario_facts: bool = True) -> tuple[Context, dict[str, Detection]]:
+    """Run every detector on the rules' reading, then on the model's where `reading.READINGS` says so; each
+    finding then leads with a line of its own evidence."""
+    facts = scenario if scenario_facts else None
+    ctx = Context(list(turns), analyse_all(turns, scenario), scenario, facts)
     detections = {mid: DETECTORS[mid](ctx) for mid in MISTAKE_IDS}
     learned = [mid for mid in MISTAKE_IDS if READINGS[mid].mode != Mode.rules]
     raw = model_analyses(ctx.turns, scenario, reader) if learned else None
     if raw is None:
-        return ctx, detections
+        return ctx, own_headlines(detections)
     for threshold in thresholds_needed():
-        by_model = Context(ctx.turns, at_threshold(raw, threshold), scenario)
+        by_model = Context(ctx.turns, at_threshold(raw, threshold), scenario, facts)
         for mid in learned:
             if READINGS[mid].threshold == threshold:
                 detections[mid] = _combined(READINGS[mid].mode, detections[mid], DETECTORS[mid](by_model))
-    return ctx, detections
+    return ctx, own_headlines(detections)
 
 
 def _combined(mode: Mode, rules: Detection, model: Detection) -> Detection:
@@ -348,11 +410,16 @@ def _combined(mode: Mode, rules: Detection, model: Detection) -> Detection:
     return rules
 
 
-def evaluate(turns: Sequence[Turn], scenario: Scenario | None = None, judge: Judge | None = None) -> Report:
-    """Score a conversation for the five mistakes; the rules always run, a judge may refine them."""
-    ctx, detections = detect(turns, scenario)
+def evaluate(turns: Sequence[Turn], scenario: Scenario | None = None, judge: Judge | None = None,
+             scenario_facts: bool = True) -> Report:
+    """Score a conversation for the five mistakes; the rules always run, a judge may refine them.
+
+    `scenario_facts=False` for a real conversation with a closest scenario chosen: the scenario helps read the
+    turns, but the feedback names only what the transcript says (never the scenario's pressures or people).
+    """
+    ctx, detections = detect(turns, scenario, scenario_facts=scenario_facts)
     if judge is not None:
         detections = judge.review(ctx.turns, detections)
     findings = [_finding(detections[mid]) for mid in MISTAKE_IDS]
-    good = strengths(ctx)
+    good = strengths(ctx, findings)
     return Report(mistakes=findings, overall_score=overall(findings, good), strengths=good)

@@ -1,4 +1,9 @@
-"""Explanations and rewritten lines per mistake: feedback tied to the trainee's own words and the scenario."""
+"""Explanations and rewritten lines per mistake: feedback tied to the trainee's own words and the scenario.
+
+The scenario gives context only: its issues and numbers may shape a better line, but a fact about the trainee
+(their pressure, their fallback) is named only when the trainee's own words mention it. A pasted conversation
+about a contract gig stays about the contract gig, whichever scenario was chosen as the closest.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,13 @@ import re
 
 from trainer.domain.acts import ActKind, ProcessAspect
 from trainer.domain.mistakes import MISTAKES
+from trainer.engine.terms import format_value
 from trainer.reader.analysis import analyse_sentence, split_sentences
-from trainer.scenarios.schema import Direction, Scenario
+from trainer.scenarios.schema import Scenario
 
 MAX_QUOTE = 160
+DRAFT_WORDS = re.compile(r"\b(?:draft|template|contract|paper(?:work)?|document|mark(?:-| )?up|term sheet|offer letter|"
+                         r"agreement text|pen)\b", re.IGNORECASE)
 
 
 def short(text: str, limit: int = MAX_QUOTE) -> str:
@@ -34,12 +42,11 @@ def _top_issue(scenario: Scenario | None, skip: str | None = None) -> str:
 
 
 def _ask(scenario: Scenario | None) -> str:
-    """Something concrete to ask for in return, from the scenario when we have one."""
+    """Something concrete to ask for in return, from the scenario's own issues and numbers when we have one."""
     if not scenario:
-        return "you can commit to a longer term or faster payment"
+        return "you can move on one of the other terms"
     issue = sorted(scenario.issues, key=lambda i: -i.trainee_weight)[-1]
-    better = "more" if issue.trainee_prefers == Direction.higher else "less"
-    return f"you can move on {issue.label.lower()} (toward {issue.trainee_target:g} {issue.unit}, {better} for us)"
+    return f"you can move on {issue.label.lower()} toward {format_value(issue, issue.trainee_target)}"
 
 
 MISTAKE_ACTS = {ActKind.disclose_urgency, ActKind.disclose_weak_alternative, ActKind.deference,
@@ -72,12 +79,10 @@ def _phrase(text: str, limit: int = 90) -> str:
 
 
 def _pressure(quote: str, scenario: Scenario | None) -> str:
-    """The scenario pressure the quote gives away (the one whose keywords it uses), as a phrase."""
-    if not scenario:
-        return "your timeline"
-    pressures = scenario.trainee.private_pressures
-    hit = next((p for p in pressures if any(k.lower() in quote.lower() for k in p.keywords)), pressures[0])
-    return _phrase(hit.description)
+    """The pressure the quote gives away: the scenario's phrasing of it only when the quote names it."""
+    pressures = scenario.trainee.private_pressures if scenario else []
+    hit = next((p for p in pressures if any(k.lower() in quote.lower() for k in p.keywords)), None)
+    return _phrase(hit.description) if hit else "you are working to a date"
 
 
 def urgency(quote: str, turn_text: str, scenario: Scenario | None) -> tuple[str, str]:
@@ -97,7 +102,8 @@ def urgency(quote: str, turn_text: str, scenario: Scenario | None) -> tuple[str,
 
 def weak_alternative(quote: str, turn_text: str, scenario: Scenario | None) -> tuple[str, str]:
     """Why naming a poor fallback hurts, and a line that argues from this deal instead."""
-    alt = f"your fallback ({_phrase(scenario.trainee.alternative.description, 70)})" if scenario else "a poor fallback"
+    named = scenario is not None and any(k.lower() in quote.lower() for k in scenario.trainee.alternative.keywords)
+    alt = f"your fallback ({_phrase(scenario.trainee.alternative.description, 70)})" if named else "a poor fallback"
     why = (
         f"'{short(quote)}' puts {alt} on the table. A weak alternative anchors your own expectations low and "
         f"tells {_them(scenario)} how little you can walk away to; it is better left out and the case built on this deal."
@@ -135,12 +141,19 @@ def power(quote: str, turn_text: str, scenario: Scenario | None, concession: boo
 
 
 def process(quote: str, scenario: Scenario | None, aspect: ProcessAspect | None) -> tuple[str, str]:
-    """Why giving up the draft, agenda, sequence or cadence is a real concession, and a line that keeps it."""
+    """Why giving up the draft, agenda, sequence or cadence is a real concession, and a line that keeps it.
+
+    Drafting advice only where a draft is at stake: the line read as yielding a draft, or the scenario's own
+    process is a draft. Otherwise the advice is about the order and pace of the talks.
+    """
     top = _top_issue(scenario)
+    if aspect is None:
+        drafts = scenario is not None and any(t.kind.value == "draft" for t in scenario.process_traps)
+        aspect = ProcessAspect.draft if drafts and DRAFT_WORDS.search(quote) else None
     lines = {
         ProcessAspect.draft: (
             "Whoever holds the pen sets the frame: you would spend the negotiation arguing changes to their text.",
-            f"To save both teams time, we'll send a first draft by Thursday that reflects what we've discussed on {top}; "
+            f"We'd be glad to prepare the first draft, reflecting what we've discussed on {top}; "
             "your team can mark it up from there.",
         ),
         ProcessAspect.agenda: (
@@ -158,7 +171,12 @@ def process(quote: str, scenario: Scenario | None, aspect: ProcessAspect | None)
             "Let's agree a rhythm that suits both sides: a short weekly call until the main terms are settled.",
         ),
     }
-    why_core, better = lines.get(aspect or ProcessAspect.draft, lines[ProcessAspect.draft])
+    general = (
+        "How the talks run (what is discussed first, when, on whose terms) shapes what you can win on the substance.",
+        f"Before we settle how to run this, I'd like {top} on the table now, alongside the other points, so we can "
+        "trade across them.",
+    )
+    why_core, better = lines.get(aspect, general) if aspect is not None else general
     why = f"'{short(quote)}' hands {_them(scenario)} control of the process before the substance is discussed. {why_core}"
     return why, better
 

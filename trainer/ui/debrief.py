@@ -10,9 +10,10 @@ import streamlit as st
 from trainer.app import charts, export
 from trainer.app import practice as svc
 from trainer.coaching.coach import CoachingPoint
+from trainer.coaching.knowledge import article_title
 from trainer.domain.mistakes import MISTAKE_TITLES
 from trainer.domain.report import Evidence, MistakeFinding, Report
-from trainer.engine.outcome import Outcome
+from trainer.engine.outcome import Outcome, conceded_sentence
 from trainer.scenarios.schema import Scenario
 from trainer.ui import components as ui
 from trainer.ui import learning
@@ -22,6 +23,8 @@ from trainer.ui.keys import BRIEFING, DEBRIEF_ID, FOCUS_FILTER
 log = logging.getLogger(__name__)
 
 CACHE_PREFIX = "debrief:"
+HEADLINE_HELP = ("The value the deal captured (against your walk-away and against what they would really have given) "
+                 "plus the five mistakes. A deal below your walk-away always scores below walking away.")
 SEVERITY = {
     0: ":green[:material/check_circle: handled well]",
     1: ":orange[:material/error: minor]",
@@ -93,10 +96,15 @@ def _report(ctx: Ctx, debrief: svc.Debrief) -> None:
     report, outcome, scenario = debrief.report, debrief.outcome, debrief.scenario
     view = svc.outcome_view(outcome, scenario, debrief.hidden)
     c1, c2, c3 = st.columns(3)
-    c1.metric("Overall score", f"{report.overall_score}/100")
+    head = debrief.headline
+    c1.metric("Overall score", f"{report.overall_score}/100", help=HEADLINE_HELP)
     c2.metric("Value captured", f"{round(outcome.trainee_utility * 100)}%", help="From your walk-away (0%) to your target (100%).")
-    c3.metric("Conceded beyond necessity", f"{round(outcome.conceded_beyond_necessity * 100)}%",
-              help="How much of what they would have given you stayed on the table.", delta_color="inverse")  # fmt: skip
+    conceded = outcome.conceded_beyond_necessity
+    c3.metric("Conceded beyond necessity", "not scored" if conceded is None else f"{round(conceded * 100)}%",
+              help=conceded_sentence(outcome))  # fmt: skip
+    if head is not None:
+        (st.warning if head.basis == "deal_below_walkaway" else st.caption)(ui.escape_md(head.summary))
+    st.caption(ui.escape_md("Conceded beyond necessity: " + conceded_sentence(outcome)))
     coaching = debrief.coaching
     if coaching is not None:
         st.info(ui.escape_md(coaching.headline), icon=":material/school:")
@@ -151,7 +159,7 @@ def _mistake_card(
         if m.sources:
             with st.expander(f"Why: {len(m.sources)} cited note(s)"):
                 for c in m.sources:
-                    st.markdown(f"- **{ui.escape_md(c.title)}**: {ui.escape_md(c.source)}")
+                    st.markdown(f"- **{ui.escape_md(c.title)}**: {ui.escape_md(article_title(c.source))}")
 
 
 def _evidence_line(e: Evidence, lines: list[svc.Line]) -> None:

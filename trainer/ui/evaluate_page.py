@@ -50,7 +50,7 @@ def render(ctx: Ctx) -> None:
         scenario_id = c2.selectbox(
             "Closest scenario (optional)", options,
             format_func=lambda sid: "None: judge the words only" if not sid else ctx.scenarios[sid].title,
-            help="Gives the evaluator the issues and pressures to look for.",
+            help="Context only: the evaluator looks out for its issues, but the feedback keeps your own facts.",
         )  # fmt: skip
         submitted = st.form_submit_button("Evaluate", type="primary")
     if submitted:
@@ -85,7 +85,7 @@ def _evaluate(
     try:
         with st.spinner("Reading the conversation…"):
             index = knowledge_index(ctx)
-            report = svc.evaluate_lines(turns, scenario, index)
+            report = svc.evaluate_lines(turns, scenario, index, scenario_facts=False)
     except Exception:  # noqa: BLE001
         log.exception("evaluating a pasted transcript failed")
         st.error("The evaluation failed. Try a shorter excerpt, or report the problem with the transcript attached.")

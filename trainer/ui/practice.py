@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from trainer.app import factories
+from trainer.app import acceptance, factories
 from trainer.app import practice as svc
 from trainer.domain.mistakes import MISTAKE_TITLES
 from trainer.llm.chat import LLMUnavailable
@@ -28,6 +28,7 @@ VOICE_OVERRIDE = "voice_override"  # "template" for one reply after "continue wi
 HINT = "hint"
 CHAT_HEIGHT = 520  # px: fits a 768-900 px tall laptop screen with the input below
 MODEL_ERROR = "model_error"  # why the model could not be loaded at Start (offers the quick voice)
+CONFIRM = "confirm_below_walkaway"  # a message that would accept terms below the walk-away, waiting for a yes
 
 
 def render(ctx: Ctx) -> None:
@@ -286,6 +287,7 @@ def _chat(ctx: Ctx, live: svc.Live) -> None:
         with st.container(height=CHAT_HEIGHT, border=False):
             _transcript(ctx, live, generating)
         _hint_box()
+        _confirm_box(ctx, live)
         learning.suggestion(live, lambda text: _send(ctx, live, text))
         if live.status != svc.ACTIVE:
             _session_over(ctx, live)
@@ -322,8 +324,45 @@ def _input_placeholder(live: svc.Live, generating: bool) -> str:
 
 
 def _send(ctx: Ctx, live: svc.Live, text: str) -> None:
-    """Commit the trainee's words."""
+    """Commit the trainee's words, unless they would accept terms below the walk-away: then ask first."""
+    st.session_state.pop(CONFIRM, None)  # a new message replaces one still waiting for confirmation
+    if _needs_confirmation(live, text):
+        return
     _submit(ctx, lambda practice: practice.send(live, text))
+
+
+def _needs_confirmation(live: svc.Live, text: str, values: dict[str, float] | None = None) -> bool:
+    """Keep a message that accepts a package below the walk-away until the trainee confirms it."""
+    acts = svc.proposal_acts(values, live.scenario) if values is not None else None
+    try:
+        labels = acceptance.issues_below_walkaway(live, text, acts)
+    except Exception:  # noqa: BLE001 - the check is a safeguard; a failure must not block the turn
+        log.exception("the below-walk-away check failed")
+        labels = []
+    if not labels:
+        return False
+    st.session_state[CONFIRM] = {"text": text, "values": values, "labels": labels}
+    st.rerun()
+    return True
+
+
+def _confirm_box(ctx: Ctx, live: svc.Live) -> None:
+    """'This would accept terms below your walk-away on X and Y. Accept anyway?' with both answers."""
+    pending = st.session_state.get(CONFIRM)
+    if not pending or live.status != svc.ACTIVE:
+        return
+    st.warning(ui.escape_md(acceptance.confirm_question(pending["labels"])), icon=":material/warning:")
+    a, b = st.columns(2)
+    if a.button("Accept anyway", key="confirm-accept", width="stretch"):
+        st.session_state.pop(CONFIRM, None)
+        values = pending["values"]
+        if values is not None:
+            _submit(ctx, lambda practice: practice.propose(live, values))
+        else:
+            _submit(ctx, lambda practice: practice.send(live, pending["text"]))
+    if b.button("Keep negotiating", key="confirm-back", type="primary", width="stretch"):
+        st.session_state.pop(CONFIRM, None)
+        st.rerun()
 
 
 def _submit(ctx: Ctx, commit: Callable[[svc.Practice], None]) -> None:
@@ -453,7 +492,8 @@ def _propose_popover(ctx: Ctx, live: svc.Live, blocked: bool) -> None:
                 f"{row.label} ({row.unit})", value=float(start), step=float(issue.step), key=f"prop-{row.issue_id}"
             )
         if st.button("Send proposal", type="primary"):
-            _submit(ctx, lambda practice: practice.propose(live, values))
+            if not _needs_confirmation(live, svc.proposal_text(values, live.scenario), values):
+                _submit(ctx, lambda practice: practice.propose(live, values))
 
 
 def _hint_box() -> None:
@@ -509,7 +549,7 @@ def _leave() -> None:
 
 def _clear_chat() -> None:
     """Forget the on-screen session (it stays in the store)."""
-    for key in (LIVE, GENERATING, VOICE_ERROR, HINT, VOICE_OVERRIDE):
+    for key in (LIVE, GENERATING, VOICE_ERROR, HINT, VOICE_OVERRIDE, CONFIRM):
         st.session_state.pop(key, None)
     if "session" in st.query_params:
         del st.query_params["session"]
