@@ -36,6 +36,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
+    yield from pg_schema()
+
+
+def pg_schema() -> Iterator[str]:
+    """A throwaway schema on the test PostgreSQL, dropped afterwards (skips, or fails when CI requires it,
+    without a database). Yields its URL; use with `yield from` in a fixture."""
     if not os.environ.get(PG_ENV):
         if os.environ.get(REQUIRED_ENV):  # CI sets this so a missing database fails instead of skipping
             pytest.fail(f"{REQUIRED_ENV} is set but {PG_ENV} is not")

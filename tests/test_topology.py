@@ -24,33 +24,9 @@ WAIT_MS = 180_000  # a reply from the model server on a busy 2-core machine
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
     """A fresh schema on the test PostgreSQL, as the replicas' shared database."""
-    from db_fixtures import PG_ENV, REQUIRED_ENV
+    from db_fixtures import pg_schema
 
-    if not os.environ.get(PG_ENV):
-        if os.environ.get(REQUIRED_ENV):
-            pytest.fail(f"{REQUIRED_ENV} is set but {PG_ENV} is not")
-        pytest.skip(f"{PG_ENV} not set (run scripts/start-postgres.sh)")
-    yield from _schema_url()
-
-
-def _schema_url() -> Iterator[str]:
-    import uuid
-
-    from db_fixtures import PG_ENV, _pg_schema_url
-    from sqlalchemy import create_engine, text
-
-    from trainer.storage.connection import normalise_url
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_url(os.environ[PG_ENV]))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield _pg_schema_url(schema)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    yield from pg_schema()
 
 
 @pytest.fixture(scope="module")

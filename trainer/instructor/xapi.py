@@ -35,11 +35,17 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from trainer.domain.mistakes import MISTAKE_TITLES
 from trainer.instructor.xapi_validation import validate_statement
+
+if TYPE_CHECKING:  # typed seams; the runtime imports stay inside the functions that need them
+    from trainer.domain.report import Report
+    from trainer.scenarios.schema import Scenario
+    from trainer.storage.history import HistoryEntry
+    from trainer.storage.store import Store
 
 __all__ = [
     "SessionRecord", "MistakeResult", "CohortExport", "build_statement", "cohort_records", "statement_id",
@@ -212,7 +218,7 @@ def dump_statements(statements: Iterable[dict[str, Any]], fmt: str = "json") -> 
 # ------------------------------------------------------------------------------------- from the store's records
 
 
-def within_walkaway(outcome: Mapping[str, Any] | None, scenario: Any) -> bool | None:
+def within_walkaway(outcome: Mapping[str, Any] | None, scenario: Scenario | None) -> bool | None:
     """Whether every issue's final value is at or better than the trainee's walk-away (None when unknown)."""
     from trainer.engine.terms import better_for_trainee
 
@@ -228,7 +234,7 @@ def within_walkaway(outcome: Mapping[str, Any] | None, scenario: Any) -> bool | 
     return True
 
 
-def mistakes_of(report: Any) -> tuple[MistakeResult, ...]:
+def mistakes_of(report: Report) -> tuple[MistakeResult, ...]:
     """The report's five findings as plain results, in the registry's order."""
     return tuple(
         MistakeResult(m.id, MISTAKE_TITLES.get(m.id, m.title), m.detected, m.severity, m.score)
@@ -237,9 +243,9 @@ def mistakes_of(report: Any) -> tuple[MistakeResult, ...]:
 
 
 def record_from(
-    entry: Any,
+    entry: HistoryEntry,
     ended_at: datetime | None,
-    scenario: Any = None,
+    scenario: Scenario | None = None,
     trainee_name: str | None = None,
 ) -> SessionRecord:
     """A record from one evaluated history entry (trainer.storage.history.HistoryEntry) and its scenario."""
@@ -263,10 +269,10 @@ def record_from(
 
 
 def cohort_records(
-    store: Any,
+    store: Store,
     owner_id: int,
     cohort_id: int,
-    scenarios: Mapping[str, Any] | None = None,
+    scenarios: Mapping[str, Scenario] | None = None,
     include_names: bool = False,
 ) -> CohortExport:
     """The records for the finished, evaluated sessions of a cohort this instructor owns, oldest first (none for

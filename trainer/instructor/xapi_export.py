@@ -7,14 +7,19 @@ whole flow with a store, settings and a client of their choosing.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainer.instructor.xapi import CohortExport, build_statement, cohort_records, dump_statements
 from trainer.instructor.xapi_lrs import LrsClient, LrsConfig, Outbox, SendReport, deliver
 from trainer.instructor.xapi_validation import validate_statement
+
+if TYPE_CHECKING:
+    from trainer.config import Settings
+    from trainer.scenarios.schema import Scenario
+    from trainer.storage.store import Cohort, Store
 
 EXIT_OK, EXIT_NOT_ALL_SENT, EXIT_INVALID = 0, 1, 2
 
@@ -37,11 +42,11 @@ class ExportResult:
 
 
 def cohort_statements(
-    store: Any,
+    store: Store,
     owner_id: int,
     cohort_id: int,
-    settings: Any,
-    scenarios: dict[str, Any] | None = None,
+    settings: Settings,
+    scenarios: Mapping[str, Scenario] | None = None,
     include_names: bool = False,
 ) -> tuple[list[dict[str, Any]], CohortExport]:
     """Valid statements for the finished, evaluated sessions of a cohort this instructor owns (InvalidStatements
@@ -55,11 +60,11 @@ def cohort_statements(
 
 
 def export_cohort(
-    store: Any,
+    store: Store,
     owner_id: int,
     cohort_id: int,
-    settings: Any,
-    scenarios: dict[str, Any] | None = None,
+    settings: Settings,
+    scenarios: Mapping[str, Scenario] | None = None,
     include_names: bool = False,
     send: bool = True,
     client: LrsClient | None = None,
@@ -75,10 +80,10 @@ def export_cohort(
 
 
 def run(
-    store: Any,
+    store: Store,
     owner_id: int,
-    cohort: Any,
-    settings: Any,
+    cohort: Cohort,
+    settings: Settings,
     out: Path | None,
     fmt: str | None,
     include_names: bool,
@@ -124,7 +129,7 @@ def _summary(name: str, result: ExportResult, out: Path | None) -> str:
     return f"wrote {len(result.statements)} xAPI statements for cohort {name!r}{where}{extra}"
 
 
-def _report(result: ExportResult, settings: Any, echo: Callable[[str], None]) -> int:
+def _report(result: ExportResult, settings: Settings, echo: Callable[[str], None]) -> int:
     report = result.report
     if report is None:
         if result.waiting and not settings.xapi_endpoint:
