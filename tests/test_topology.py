@@ -153,6 +153,10 @@ def test_a_tab_whose_replica_dies_resumes_on_the_other(topology: dict[str, str],
             chat.press("Enter")
             expect(messages).to_have_count(1 + 2 * n, timeout=WAIT_MS)
             expect(chat).to_be_enabled(timeout=WAIT_MS)  # the streamed reply is complete and saved
+        # The input is enabled early in the rerun that follows a reply; until that run ends, the streamed copy of
+        # the reply is still on the page next to the saved one. Read the conversation once nothing is stale.
+        expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=WAIT_MS)
+        expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=WAIT_MS)
         before = messages.all_inner_texts()
         route = next(c["value"] for c in context.cookies() if c["name"] == "leverage_route")
         first = serving(route)
@@ -161,6 +165,7 @@ def test_a_tab_whose_replica_dies_resumes_on_the_other(topology: dict[str, str],
         page.reload()  # the browser reconnects; the proxy sends it to the surviving replica
         expect(messages).to_have_count(len(before), timeout=WAIT_MS)
         assert serving(route) != first
+        expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=WAIT_MS)
         assert messages.all_inner_texts() == before  # the whole conversation, word for word
         chat.fill("We propose a unit price of 210 euros per unit and payment in 45 days.")
         chat.press("Enter")
