@@ -19,6 +19,7 @@ help:
 	@echo "make bench  print the benchmarks (LLM, evaluator, retrieval)"
 	@echo "make lint   ruff"
 	@echo "make train-reader  retrain the act reader from the committed corpus"
+	@echo "make lock   re-pin requirements/constraints.txt to the current venv (after an upgrade and a green make test)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -40,17 +40,17 @@ def _terms(which: str) -> dict[str, float]:
 @pytest.mark.parametrize("mistakes", [0, 35, 70, 100])
 def test_a_deal_below_the_walkaway_never_outscores_walking_away(mistakes: int) -> None:
     """74/100 for accepting a deal below walk-away on all three issues; 60 for walking away elsewhere."""
-    below = headline(compute_outcome(_state(_terms("opening"), Status.agreed), CARMAKER), 100, CARMAKER)
-    walked = headline(compute_outcome(_state(_terms("opening"), Status.walked_away), CARMAKER), mistakes, CARMAKER)
+    below = headline(compute_outcome(_state(_terms("opening"), Status.agreed), CARMAKER), 100)
+    walked = headline(compute_outcome(_state(_terms("opening"), Status.walked_away), CARMAKER), mistakes)
     assert below.basis == "deal_below_walkaway" and below.score <= BELOW_WALKAWAY_CAP
     assert walked.basis == "no_deal" and walked.score >= NO_DEAL_FLOOR > below.score
     assert set(below.below_walkaway) == {i.label for i in CARMAKER.issues}
 
 
 def test_a_deal_within_the_walkaway_is_scored_by_what_it_captured() -> None:
-    at_limit = headline(compute_outcome(_state(_terms("reservation"), Status.agreed), CARMAKER), 80, CARMAKER)
-    at_walk = headline(compute_outcome(_state(_terms("walkaway"), Status.agreed), CARMAKER), 80, CARMAKER)
-    walked = headline(compute_outcome(_state(_terms("opening"), Status.walked_away), CARMAKER), 80, CARMAKER)
+    at_limit = headline(compute_outcome(_state(_terms("reservation"), Status.agreed), CARMAKER), 80)
+    at_walk = headline(compute_outcome(_state(_terms("walkaway"), Status.agreed), CARMAKER), 80)
+    walked = headline(compute_outcome(_state(_terms("opening"), Status.walked_away), CARMAKER), 80)
     assert at_limit.basis == at_walk.basis == "deal"
     assert at_limit.score > at_walk.score >= walked.score
 

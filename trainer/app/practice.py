@@ -427,7 +427,7 @@ def debrief_for(
     outcome = compute_outcome(live.state, live.scenario)
     fresh = stored is None or stored.report.mistakes_score is None  # evaluated before the headline counted the deal
     report, head = headline_for(evaluate_lines(live.lines, live.scenario, index) if stored is None
-                                else stored.report, outcome, live.scenario)
+                                else stored.report, outcome)
     if fresh:
         store.save_evaluation(live.session_id, report)
     store.update_session(live.session_id, outcome_json=outcome)

@@ -241,7 +241,7 @@ def result_document(session: Session) -> dict[str, Any]:
     assert state is not None, "the session was never opened"
     outcome = compute_outcome(state, scenario)
     turns = [Turn(speaker=line.speaker, text=line.text) for line in session.lines]
-    _, head = headline_for(evaluate(turns, scenario), outcome, scenario)
+    _, head = headline_for(evaluate(turns, scenario), outcome)
     agreed = state.agreed_terms or {}
     terms = {
         i.id: {

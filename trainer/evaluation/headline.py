@@ -17,7 +17,6 @@ from trainer.domain.base import Strict
 from trainer.domain.deal import Status
 from trainer.domain.report import Report
 from trainer.engine.outcome import Outcome
-from trainer.scenarios.schema import Scenario
 
 VALUE_POINTS = 60
 MISTAKE_POINTS = 100 - VALUE_POINTS
@@ -45,7 +44,7 @@ def capture(outcome: Outcome) -> float:
     return 0.5 * outcome.trainee_utility + 0.5 * room
 
 
-def headline(outcome: Outcome, mistakes_score: int, scenario: Scenario) -> Headline:
+def headline(outcome: Outcome, mistakes_score: int) -> Headline:
     """Combine the outcome with the mistakes score (the evaluator's 0-100) into the headline."""
     mistake_points = round(MISTAKE_POINTS * mistakes_score / 100)
     short = [o.label for o in outcome.issues if not o.meets_walkaway]
@@ -79,8 +78,8 @@ def _summary(basis: Basis, short: list[str]) -> str:
     return "A deal within your walk-away on every term, scored by how much of the available ground you took."
 
 
-def headline_for(report: Report, outcome: Outcome, scenario: Scenario) -> tuple[Report, Headline]:
+def headline_for(report: Report, outcome: Outcome) -> tuple[Report, Headline]:
     """The report with its overall score replaced by the headline (the mistakes-only score kept beside it)."""
     mistakes = report.mistakes_score if report.mistakes_score is not None else report.overall_score
-    result = headline(outcome, mistakes, scenario)
+    result = headline(outcome, mistakes)
     return report.model_copy(update={"overall_score": result.score, "mistakes_score": mistakes}), result
