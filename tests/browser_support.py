@@ -1,6 +1,6 @@
 """Shared launch code for the browser end-to-end tests: streamlit on a free port, Debian chromium via playwright.
 
-Used by tests/test_browser.py (solo practice) and tests/test_browser_cohort.py (instructor + trainee).
+Used by every tests/test_browser*.py module; the plain `app_url` fixture built on `running_app` is in conftest.py.
 """
 
 from __future__ import annotations
@@ -98,3 +98,21 @@ def new_page(context: Any, timeout_ms: int = 30_000) -> Any:
     page = context.new_page()
     page.set_default_timeout(timeout_ms)
     return page
+
+
+def play_turns(page: Any, lines: list[str], failed_shot: str = "failed-turn") -> None:
+    """Send each line in the practice chat and wait for its reply: 1 opening line + (trainee line + reply) per turn,
+    then the input is enabled again. A turn that times out leaves a screenshot (`failed_shot`-N.png) first."""
+    from playwright.sync_api import expect
+
+    chat = page.get_by_test_id("stChatInputTextArea")
+    expect(chat).to_be_enabled()
+    for n, text in enumerate(lines, start=1):
+        chat.fill(text)
+        chat.press("Enter")
+        try:
+            expect(page.get_by_test_id("stChatMessage")).to_have_count(1 + 2 * n, timeout=30_000)
+            expect(chat).to_be_enabled()
+        except AssertionError:
+            page.screenshot(path=str(SHOTS / f"{failed_shot}-{n}.png"), full_page=True)
+            raise

@@ -106,3 +106,13 @@ def llm_backend(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Call
         monkeypatch.setattr(factories, "chat_model", build)
 
     return use
+
+
+@pytest.fixture
+def app_url(tmp_path: Path) -> Iterator[str]:
+    """`streamlit run app.py` with the template voice and a temporary data dir, stopped afterwards (browser tests;
+    a module that needs other settings defines its own)."""
+    from browser_support import running_app
+
+    with running_app(tmp_path) as url:
+        yield url

@@ -3,33 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
+from apptest_support import APP, TIMEOUT, button, started_app
 from streamlit.testing.v1 import AppTest
 
 from trainer.config import Settings
 from trainer.llm.chat import LLMUnavailable
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT = 60
-
 
 def _app(tmp_settings: Settings) -> AppTest:
-    """A fresh app run against the temporary data dir."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _button(at: AppTest, label: str) -> Any:
-    """The first button whose label contains `label`."""
-    for b in at.button:
-        if label in str(b.label):
-            return b
-    raise AssertionError(f"no button {label!r} in {[b.label for b in at.button]}")
+    """A fresh app run against the temporary data dir (the fixture sets it up first)."""
+    return started_app()
 
 
 def _texts(at: AppTest) -> str:
@@ -41,7 +27,7 @@ def _start(at: AppTest) -> AppTest:
     """Pick the carmaker scenario, read the brief, start."""
     at.button(key="brief-carmaker-renewal").click().run()
     assert "Private" in _texts(at) + "\n".join(str(s.value) for s in at.subheader)
-    _button(at, "Start the negotiation").click().run()
+    button(at, "Start the negotiation").click().run()
     assert not at.exception, at.exception
     return at
 
@@ -66,7 +52,7 @@ def test_full_session_to_debrief(tmp_settings: Settings, app_voices: dict) -> No
     assert "FAKE" in _texts(at)
     _say(at, "We need it signed by the end of the month, our production plan depends on it.")
     assert len(at.chat_message) == 5
-    _button(at, "End and debrief").click().run()
+    button(at, "End and debrief").click().run()
     assert not at.exception, at.exception
     titles = " ".join(str(t.value) for t in at.title)
     assert "Debrief" in titles
@@ -94,7 +80,7 @@ def test_llm_failure_keeps_the_turn_then_retry(tmp_settings: Settings, app_voice
     assert turns[-1].speaker == "trainee" and "matters most" in turns[-1].text  # committed before the LLM call
     assert at.chat_input[0].disabled  # no new message until this one is answered
     app_voices["llm"].fail = None
-    _button(at, "Retry").click().run()
+    button(at, "Retry").click().run()
     assert not at.exception and not at.error
     assert "FAKE" in _texts(at)
     assert [t.speaker for t in _store_turns(at)][-2:] == ["trainee", "counterparty"]
@@ -104,7 +90,7 @@ def test_llm_failure_continue_with_quick_voice(tmp_settings: Settings, app_voice
     at = _start(_app(tmp_settings))
     app_voices["llm"].fail = "unavailable"
     _say(at, "What matters most to you in phase two?")
-    _button(at, "Continue with the quick voice").click().run()
+    button(at, "Continue with the quick voice").click().run()
     assert not at.error
     last = _store_turns(at)[-1]
     assert last.speaker == "counterparty" and last.meta["realizer"] == "template"
@@ -143,7 +129,7 @@ def test_pending_turn_survives_a_restart(tmp_settings: Settings, app_voices: dic
     fresh.run()
     assert "end of the month" in _texts(fresh)
     app_voices["llm"].fail = None
-    _button(fresh, "Retry").click().run()
+    button(fresh, "Retry").click().run()
     assert "FAKE" in _texts(fresh)
 
 
@@ -158,23 +144,23 @@ def test_filter_by_mistake(tmp_settings: Settings) -> None:
 
 def test_walk_away_ends_with_a_debrief(tmp_settings: Settings, app_voices: dict) -> None:
     at = _start(_app(tmp_settings))
-    _button(at, "Yes, walk away").click().run()
+    button(at, "Yes, walk away").click().run()
     assert not at.exception, at.exception
     assert "walk away" in _texts(at)
     live = at.session_state["live"]
     assert live.status in ("walked_away", "open")
     assert [t for t in _store_turns(at) if t.speaker == "trainee"][-1].meta["acts"]["acts"][0]["kind"] == "walk_away"
-    _button(at, "End and debrief").click().run() if live.status == "open" else _button(at, "Open the debrief").click().run()
+    button(at, "End and debrief").click().run() if live.status == "open" else button(at, "Open the debrief").click().run()
     assert any("Debrief" in str(t.value) for t in at.title)
 
 
 def test_debrief_retry_and_practise_mistake(tmp_settings: Settings, app_voices: dict) -> None:
     at = _start(_app(tmp_settings))
     _say(at, "We need it signed by the end of the month, our production plan depends on it.")
-    _button(at, "End and debrief").click().run()
+    button(at, "End and debrief").click().run()
     assert any("Overall score" in str(m.label) for m in at.metric)
     assert any("Better" in str(s.value) or "better line" in str(s.value) for s in at.success)
-    _button(at, "Practise: Signalling your own urgency").click().run()
+    button(at, "Practise: Signalling your own urgency").click().run()
     assert not at.exception, at.exception
     assert at.session_state["focus_filter"] == ["urgency_signal"]
     assert any("Practice a negotiation" in str(t.value) for t in at.title)
@@ -183,8 +169,8 @@ def test_debrief_retry_and_practise_mistake(tmp_settings: Settings, app_voices: 
 def test_retry_this_scenario_opens_the_brief(tmp_settings: Settings, app_voices: dict) -> None:
     at = _start(_app(tmp_settings))
     _say(at, "What matters most to you?")
-    _button(at, "End and debrief").click().run()
-    _button(at, "Retry this scenario").click().run()
+    button(at, "End and debrief").click().run()
+    button(at, "Retry this scenario").click().run()
     assert not at.exception, at.exception
     assert any(b.label == "Start the negotiation" for b in at.button)
 
@@ -211,7 +197,7 @@ def test_endpoint_down_with_the_real_llm_voice_keeps_the_turn_and_offers_both_wa
     assert not at.exception, at.exception
     assert any("Cannot reach the LLM endpoint" in str(e.value) for e in at.error)
     assert _store_turns(at)[-1].speaker == "trainee"  # kept, pending a reply
-    _button(at, "Continue with the quick voice").click().run()
+    button(at, "Continue with the quick voice").click().run()
     last = _store_turns(at)[-1]
     assert last.speaker == "counterparty" and last.meta["realizer"] == "template"
 
@@ -220,9 +206,9 @@ def test_model_unavailable_at_start_offers_the_quick_voice(tmp_settings: Setting
     llm_backend(LLMUnavailable("The embedded model is not prepared: run `trainer prepare-model`."))
     at = _app(tmp_settings)
     at.button(key="brief-carmaker-renewal").click().run()
-    _button(at, "Start the negotiation").click().run()
+    button(at, "Start the negotiation").click().run()
     assert any("trainer prepare-model" in str(e.value) for e in at.error)
-    _button(at, "Start with the quick voice").click().run()
+    button(at, "Start with the quick voice").click().run()
     assert not at.exception, at.exception
     _say(at, "What matters most to you?")
     assert _store_turns(at)[-1].meta["realizer"] == "template"
@@ -230,7 +216,7 @@ def test_model_unavailable_at_start_offers_the_quick_voice(tmp_settings: Setting
 
 def test_hint_and_live_coaching(tmp_settings: Settings, app_voices: dict) -> None:
     at = _start(_app(tmp_settings))
-    _button(at, "Hint").click().run()
+    button(at, "Hint").click().run()
     assert not at.exception, at.exception
     assert at.info and at.session_state["hint"]
     at.toggle[0].set_value(True).run()
@@ -240,10 +226,10 @@ def test_hint_and_live_coaching(tmp_settings: Settings, app_voices: dict) -> Non
 
 def test_propose_agreement_sends_every_term(tmp_settings: Settings, app_voices: dict) -> None:
     at = _start(_app(tmp_settings))
-    _button(at, "Send proposal").click().run()  # pre-filled with their opening: below the walk-away, so it asks
+    button(at, "Send proposal").click().run()  # pre-filled with their opening: below the walk-away, so it asks
     assert not at.exception, at.exception
     assert any("below your walk" in str(w.value) for w in at.warning)
-    _button(at, "Accept anyway").click().run()
+    button(at, "Accept anyway").click().run()
     assert not at.exception, at.exception
     sent = [t for t in _store_turns(at) if t.speaker == "trainee"][-1]
     assert sent.text.startswith("I propose we agree on these terms") and "Payment terms" in sent.text

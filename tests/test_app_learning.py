@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from accounts_support import make_account
+from apptest_support import TIMEOUT, button, started_app
 from streamlit.testing.v1 import AppTest
 
 from trainer.app import preparation
@@ -15,23 +16,7 @@ from trainer.instructor.cohorts import create_cohort, join
 from trainer.storage import branches as lineage
 from trainer.storage.store import Store
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT = 60
 URGENT = "We need it signed by the end of the month, our production plan depends on it."
-
-
-def _app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _button(at: AppTest, label: str) -> Any:
-    for b in at.button:
-        if label in str(b.label):
-            return b
-    raise AssertionError(f"no button {label!r} in {[b.label for b in at.button]}")
 
 
 def _texts(at: AppTest) -> str:
@@ -47,7 +32,7 @@ def _brief(at: AppTest, scenario_id: str = "carmaker-renewal") -> AppTest:
 
 
 def _start(at: AppTest) -> AppTest:
-    _button(at, "Start the negotiation").click().run()
+    button(at, "Start the negotiation").click().run()
     assert not at.exception, at.exception
     return at
 
@@ -67,7 +52,7 @@ def _live(at: AppTest) -> Any:
 
 
 def _played(turns: list[str]) -> AppTest:
-    at = _start(_brief(_app()))
+    at = _start(_brief(started_app()))
     for text in turns:
         _say(at, text)
     return at
@@ -83,7 +68,7 @@ def _popover(at: AppTest, starts: str) -> Any:
 
 def _rewind(at: AppTest, turn_index: int) -> AppTest:
     at.selectbox(key="rewind_turn").set_value(turn_index).run()
-    _button(at, "Rewind and branch").click().run()
+    button(at, "Rewind and branch").click().run()
     assert not at.exception, at.exception
     return at
 
@@ -124,7 +109,7 @@ def test_the_debrief_compares_branches(tmp_settings: Settings, app_voices: dict)
     at = _played(["What matters most to you about the launch timeline?", URGENT])
     _rewind(at, 2)
     _say(at, "Who else on your side is involved in choosing the supplier?")
-    _button(at, "End and debrief").click().run()
+    button(at, "End and debrief").click().run()
     assert not at.exception, at.exception
     text = _texts(at)
     assert "Original" in text and "Branch 1 (from turn 3)" in text
@@ -135,13 +120,13 @@ def test_the_debrief_compares_branches(tmp_settings: Settings, app_voices: dict)
 
 def test_try_the_better_line_from_the_debrief(tmp_settings: Settings, app_voices: dict) -> None:
     at = _played(["What matters most to you about the launch timeline?", URGENT])
-    _button(at, "End and debrief").click().run()
+    button(at, "End and debrief").click().run()
     assert "The price of this line." in _texts(at)
     original = at.query_params["session"]
-    _button(at, "Rewind and try the better line").click().run()
+    button(at, "Rewind and try the better line").click().run()
     assert not at.exception, at.exception
     assert "A better line to try here" in _texts(at)
-    _button(at, "Say this line").click().run()
+    button(at, "Say this line").click().run()
     assert not at.exception, at.exception
     branch = _live(at)
     said = [line.text for line in branch.lines if line.speaker == "trainee"]
@@ -150,14 +135,14 @@ def test_try_the_better_line_from_the_debrief(tmp_settings: Settings, app_voices
 
 
 def test_the_preparation_sheet_is_checked_saved_and_compared(tmp_settings: Settings, app_voices: dict) -> None:
-    at = _brief(_app())
+    at = _brief(started_app())
     assert "Suggested: prepare before you play" in repr(at)
     at.number_input(key="prep-walk-unit_price").set_value(185.0)
     areas = {str(t.label): t for t in at.text_area}
     areas["Questions you plan to ask (one per line)"].set_value("What does the launch timeline look like for you?")
     areas["What you will keep to yourself (one per line)"].set_value("Our production plan deadline")
     areas["The agenda you will propose (one per line)"].set_value("We will prepare the first draft\nUnit price")
-    _button(at, "Check my plan").click().run()
+    button(at, "Check my plan").click().run()
     assert not at.exception, at.exception
     tips = "\n".join(str(w.value) for w in at.warning)
     assert "weaker than your alternative" in tips  # 185 is below the brief's 192
@@ -167,14 +152,14 @@ def test_the_preparation_sheet_is_checked_saved_and_compared(tmp_settings: Setti
     sheet = preparation.load(_store(), session_id, at.session_state["trainee_id"])
     assert sheet is not None and sheet.issues[0].walkaway == 185.0
     _say(at, "What does the launch timeline look like for you?")
-    _button(at, "End and debrief").click().run()
+    button(at, "End and debrief").click().run()
     text = _texts(at)
     assert "You planned to ask “What does the launch timeline look like for you?”; you did, at turn 2." in text
     assert "You kept “Our production plan deadline” private, as planned." in text
 
 
 def test_the_brief_shows_and_sets_the_level(tmp_settings: Settings, app_voices: dict) -> None:
-    at = _app()
+    at = started_app()
     assert any("Standard" in str(m.value) for m in at.markdown)  # carmaker's card shows its level
     _brief(at, "tenant-landlord")
     radio = at.radio(key="level-tenant-landlord")

@@ -3,7 +3,8 @@ outcome (a deal below the walk-away scores below walking away) and is the number
 
 from __future__ import annotations
 
-from test_app import _app, _button, _say, _start, _texts
+from apptest_support import button
+from test_app import _app, _say, _start, _texts
 
 from trainer.config import Settings
 
@@ -26,14 +27,14 @@ def test_accepting_below_the_walkaway_asks_first_and_names_the_issues(tmp_settin
     question = _warnings(at)
     assert "below your walk-away on unit price, annual price-down, payment terms and recall liability cap" in question
     assert len(at.chat_message) == 1  # nothing was sent yet
-    _button(at, "Keep negotiating").click().run()
+    button(at, "Keep negotiating").click().run()
     assert not _warnings(at) and len(at.chat_message) == 1
 
     _say(at, ACCEPT)
-    _button(at, "Accept anyway").click().run()
+    button(at, "Accept anyway").click().run()
     assert not at.exception, at.exception
     assert any("You reached an agreement" in str(s.value) for s in at.success)
-    _button(at, "Open the debrief").click().run()
+    button(at, "Open the debrief").click().run()
     assert not at.exception, at.exception
     below = _score(at)
     assert below <= 29
@@ -43,9 +44,9 @@ def test_accepting_below_the_walkaway_asks_first_and_names_the_issues(tmp_settin
 def test_a_walk_away_scores_above_any_deal_below_the_walkaway(tmp_settings: Settings, app_voices: dict) -> None:
     at = _start(_app(tmp_settings))
     _say(at, "What matters most to you in phase two?")
-    _button(at, "Yes, walk away").click().run()
+    button(at, "Yes, walk away").click().run()
     assert not at.exception, at.exception
-    _button(at, "Open the debrief").click().run()
+    button(at, "Open the debrief").click().run()
     walked = _score(at)
     assert walked >= 30
     assert "No deal: you keep your alternative" in "\n".join(str(c.value) for c in at.caption).replace("\\", "")

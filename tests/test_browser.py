@@ -6,11 +6,9 @@ artifacts/screenshots/ (git-ignored) so a person can look at what the user saw.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from browser_support import BROWSER_MARKS, SHOTS, VIEWPORT, launch_context, new_page, running_app
+from browser_support import BROWSER_MARKS, SHOTS, VIEWPORT, launch_context, new_page, play_turns
 
 TURNS = [
     "Thanks, Marta. Before we talk numbers, what matters most to you about the phase two timeline?",
@@ -20,13 +18,6 @@ TURNS = [
 ]
 
 pytestmark = BROWSER_MARKS
-
-
-@pytest.fixture
-def app_url(tmp_path: Path) -> Iterator[str]:
-    """Start the app with the template voice and a temporary data dir; stop it afterwards."""
-    with running_app(tmp_path) as url:
-        yield url
 
 
 def test_four_turn_session_in_chromium(app_url: str, tmp_path: Path) -> None:
@@ -47,17 +38,7 @@ def test_four_turn_session_in_chromium(app_url: str, tmp_path: Path) -> None:
         page.set_viewport_size(VIEWPORT)  # back to a laptop screen
         page.get_by_role("button", name="Start the negotiation").click()
 
-        chat = page.get_by_test_id("stChatInputTextArea")
-        expect(chat).to_be_enabled()
-        for n, text in enumerate(TURNS, start=1):
-            chat.fill(text)
-            chat.press("Enter")
-            try:  # 1 opening line + (trainee line + reply) per turn, then the input is enabled again
-                expect(page.get_by_test_id("stChatMessage")).to_have_count(1 + 2 * n, timeout=30_000)
-                expect(chat).to_be_enabled()
-            except AssertionError:
-                page.screenshot(path=str(SHOTS / f"failed-turn-{n}.png"), full_page=True)
-                raise
+        play_turns(page, TURNS)
         page.screenshot(path=str(SHOTS / "03-chat.png"), full_page=True)
 
         page.reload()  # a refresh keeps the conversation: ?me= and ?session= bring it back

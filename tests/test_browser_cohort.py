@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import BROWSER_MARKS, SHOTS, VIEWPORT, launch_context, new_page, running_app
+from browser_support import BROWSER_MARKS, SHOTS, VIEWPORT, launch_context, new_page, play_turns, running_app
 
 from trainer.instructor.auth import hash_passphrase
 
@@ -128,17 +128,7 @@ def test_instructor_runs_a_cohort_in_chromium(app_url: str, tmp_path: Path) -> N
         trainee.locator(f".st-key-assigned_{SCENARIO_ID} button").click()
         expect(trainee.get_by_text("Private: for your eyes only")).to_be_visible()
         trainee.get_by_role("button", name="Start the negotiation").click()
-        chat = trainee.get_by_test_id("stChatInputTextArea")
-        expect(chat).to_be_enabled()
-        for n, text in enumerate(TURNS, start=1):
-            chat.fill(text)
-            chat.press("Enter")
-            try:  # 1 opening line + (trainee line + reply) per turn, then the input is enabled again
-                expect(trainee.get_by_test_id("stChatMessage")).to_have_count(1 + 2 * n, timeout=30_000)
-                expect(chat).to_be_enabled()
-            except AssertionError:
-                _shot(trainee, f"failed-turn-{n}")
-                raise
+        play_turns(trainee, TURNS, failed_shot="cohort-failed-turn")
         _shot(trainee, "05-trainee-chat")
         trainee.get_by_role("button", name="End and debrief").click()
         expect(trainee.get_by_text("Overall score")).to_be_visible(timeout=60_000)

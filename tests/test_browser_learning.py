@@ -6,11 +6,9 @@ Screenshots go to artifacts/screenshots/ (git-ignored).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from browser_support import BROWSER_MARKS, SHOTS, launch_context, new_page, running_app
+from browser_support import BROWSER_MARKS, SHOTS, launch_context, new_page, play_turns
 
 TURNS = [
     "Thanks, Marta. Before we talk numbers, what matters most to you about the launch timeline?",
@@ -18,12 +16,6 @@ TURNS = [
 ]
 
 pytestmark = BROWSER_MARKS
-
-
-@pytest.fixture
-def app_url(tmp_path: Path) -> Iterator[str]:
-    with running_app(tmp_path) as url:
-        yield url
 
 
 def test_play_rewind_take_the_better_line_and_compare(app_url: str, tmp_path: Path) -> None:
@@ -37,13 +29,7 @@ def test_play_rewind_take_the_better_line_and_compare(app_url: str, tmp_path: Pa
         expect(page.get_by_text("Suggested: prepare before you play")).to_be_visible()
         page.get_by_role("button", name="Start the negotiation").click()
 
-        chat = page.get_by_test_id("stChatInputTextArea")
-        expect(chat).to_be_enabled()
-        for n, text in enumerate(TURNS, start=1):
-            chat.fill(text)
-            chat.press("Enter")
-            expect(page.get_by_test_id("stChatMessage")).to_have_count(1 + 2 * n, timeout=30_000)
-            expect(chat).to_be_enabled()
+        play_turns(page, TURNS)
 
         page.get_by_role("button", name="End and debrief").click()
         page.set_viewport_size({"width": 1366, "height": 1900})

@@ -5,22 +5,14 @@ Debian chromium driven by playwright against `streamlit run app.py` with the tem
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from browser_support import BROWSER_MARKS, SHOTS, launch_context, new_page, running_app
+from browser_support import BROWSER_MARKS, SHOTS, launch_context, new_page
 
 pytestmark = BROWSER_MARKS
 
 ACCEPT = "Deal. We accept your offer as it stands."
 NO_DEAL_FLOOR = 30  # trainer.evaluation.headline: the least any session without a deal scores
-
-
-@pytest.fixture
-def app_url(tmp_path: Path) -> Iterator[str]:
-    with running_app(tmp_path) as url:
-        yield url
 
 
 def _start(page, app_url: str) -> None:
