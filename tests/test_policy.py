@@ -128,11 +128,18 @@ def test_weak_alternative_is_anchored_against() -> None:
     assert results[0].move.kind == MoveKind.anchor_against_alternative
 
 
-def test_accepting_its_draft_brings_default_terms() -> None:
+def test_accepting_its_draft_costs_room_but_never_takes_a_said_term_back() -> None:
+    """Its draft's defaults (150 days) are worse than the 120 it opened with: a said number stands, and the
+    draft costs the trainee through the smaller room it leaves."""
+    sc = scenario()
     state, results = _play(analysis("sure, send it", process(K.accept_their_process, ProcessAspect.draft)))
     assert results[0].move.kind == MoveKind.process_trap
-    assert state.counterparty_positions["payment_days"] == 150
+    assert results[0].move.tactic == "standard_terms"
+    assert state.counterparty_positions["payment_days"] == 120
     assert ProcessAspect.draft in state.mistakes.process_given
+    plain, _ = _play(analysis("hi", act(K.small_talk)))
+    issue = sc.issue("payment_days")
+    assert unlocked_share(state, sc, issue) < unlocked_share(plain, sc, issue)
 
 
 def test_claiming_the_draft_costs_it_the_trap() -> None:

@@ -49,6 +49,23 @@ class Concession(Strict):
         return not self.in_exchange_for
 
 
+class Withdrawal(Strict):
+    """A number the counterparty took back, and the reason the voice must state (never silent)."""
+
+    turn: int
+    issue_id: str
+    from_value: float
+    to_value: float
+    reason: str  # "reopened": the trainee went back on a term both sides had settled
+
+
+class Stance(Strict):
+    """What the counterparty has said about itself, so it never contradicts it without saying why."""
+
+    pace: str | None = None  # "quick" (its opening wants speed) | "deadline" (it set one) | "no_rush"
+    final: bool = False  # it has called its terms final
+
+
 class Mistakes(Strict):
     """What the counterparty has filed away about the trainee, to use for the rest of the session."""
 
@@ -99,6 +116,7 @@ class TurnEvents(Strict):
     new_reveals: list[str] = Field(default_factory=list)  # ids of needs/stakeholders/alternatives just earned
     process_accepted: list[ProcessAspect] = Field(default_factory=list)
     process_claimed: list[ProcessAspect] = Field(default_factory=list)
+    reopened: list[str] = Field(default_factory=list)  # settled issues the trainee went back on
     conditional_trade: bool = False
     objective_standard: bool = False
     questions: list[str] = Field(default_factory=list)  # act kinds of questions asked
@@ -131,6 +149,10 @@ class DealState(Strict):
     last_move_kind: str | None = None
     counterparty_moved_since_trainee: bool = True  # did it move since the trainee's last offer?
     pressure_used: list[str] = Field(default_factory=list)  # pressure tactics it has used (each once)
+    stance: Stance = Field(default_factory=Stance)
+    disclosed: list[str] = Field(default_factory=list)  # facts the trainee gave: "timeline", "alternatives"
+    probes_asked: list[str] = Field(default_factory=list)  # questions it has asked (never asked twice)
+    withdrawals: list[Withdrawal] = Field(default_factory=list)
 
     def to_json(self) -> str:
         """Serialise for storage (the store keeps this blob per turn)."""

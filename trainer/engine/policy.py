@@ -5,6 +5,12 @@ same move. It starts at its opening, moves only in exchange for something, and n
 How far it will go on an issue is a share of its opening-to-reservation room: a small base, plus what the trainee
 earns (revealed needs, stakeholders and alternative weaknesses carry the scenario's `flexibility` shares;
 conditional trades and objective standards add more), minus what the trainee's mistakes cost.
+
+It also wants the deal: a trainee who holds out (a turn from the third on that offers and earns nothing) and has
+shown no pressure, no weak fallback, no deference, no free concession and no process given away gets one small
+closing step from it. A trainee who
+has shown any of those gets none: it knows they will close anyway. This is how a revealed deadline costs ground
+even late in a session.
 """
 
 from __future__ import annotations
@@ -17,13 +23,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from trainer.domain.acts import ProcessAspect
 from trainer.domain.deal import DealState, Side, Status
 from trainer.engine.difficulty import FALSE_DEADLINE, PRESSURE_FROM_TURN, final_offer_turn, harsher, tuning_of
+from trainer.engine.invariants import enforce
 from trainer.engine.terms import (
     better_for_trainee,
     clamp_to_reservation,
     cp_limit,
     round_for_cp,
     trainee_gain,
-    trainee_sign,
 )
 from trainer.scenarios.schema import Issue, Scenario
 
@@ -39,6 +45,9 @@ PRICE_LAST_FACTOR = 0.5  # "price last" (its sequence or agenda): it holds firm 
 DRAFT_FACTOR = 0.75  # its draft frames every term it covers: the trainee argues changes to its document
 BASE_RATE = 0.6  # fraction of the remaining gap to its current limit that one earned counter closes
 JITTER = (0.85, 1.15)  # bounded randomness in how much it moves
+CLOSING_STEP_RATE = 0.5  # its one closing step for a firm, unexposed trainee: this share of its usual rate
+CLOSING_STEP_FROM_TURN = 3
+HOLDING_FIRM = "holding firm"
 FINAL_OFFER_TURN = 6
 
 
@@ -77,11 +86,13 @@ class Move(BaseModel):
     trap_line: str | None = None
     agreed_terms: dict[str, float] | None = None
     note: str | None = None  # plain reason for clarify moves
+    withdrawn: dict[str, str] = Field(default_factory=dict)  # issue -> why a released term is taken back
+    stance_note: str | None = None  # why its stance changed ("final_reopened"): the voice says it
 
 
 def decide(state: DealState, scenario: Scenario, rng: random.Random) -> Move:
     """Choose the counterparty's move after the trainee's turn (already applied to `state`)."""
-    move = _choose(state, scenario, rng)
+    move = enforce(_choose(state, scenario, rng), state, scenario)
     return move.model_copy(update={"mentions": _mentions(move, state, scenario)})
 
 
@@ -131,15 +142,15 @@ def _mentions(move: Move, state: DealState, scenario: Scenario) -> list[str]:
         return []
     if move.kind in ALL_TERMS:
         return order
-    if move.kind == MoveKind.pocket_and_ask:
+    if move.kind == MoveKind.pocket_and_ask or move.tactic == "settled":
         return [i for i in order if i in move.asks]
     if move.kind == MoveKind.process_trap and move.trap_id:
         return []
     if move.kind == MoveKind.process_trap:
         changed = [i for i in order if move.releases.get(i) != state.counterparty_positions.get(i)]
         return changed or [i for i in order if i in state.events.offers]
-    if move.moved:
-        return [i for i in order if i in move.moved]
+    if move.moved or move.withdrawn:
+        return [i for i in order if i in move.moved or i in move.withdrawn]
     return [i for i in order if i in state.events.offers] or [main_issue(scenario).id]
 
 
@@ -147,8 +158,10 @@ def _react(state: DealState, scenario: Scenario, rng: random.Random) -> Move:
     """Exploit mistakes first, reward good moves second, otherwise hold or design the process."""
     ev = state.events
     reveals = _reveal_lines(state, scenario)
+    if ev.reopened:
+        return _withdraw(state, scenario, reveals)
     if ev.new_urgency:
-        return _positional(state, MoveKind.slow_down, "no_rush", reveals)
+        return _positional(state, MoveKind.slow_down, _pace_tactic(state), reveals)
     if ev.new_weak_alternative:
         return _positional(
             state, MoveKind.anchor_against_alternative, "better_than_your_alternative", reveals
@@ -162,14 +175,34 @@ def _react(state: DealState, scenario: Scenario, rng: random.Random) -> Move:
         return Move(kind=MoveKind.accept, releases=terms, agreed_terms=terms, reveal_lines=reveals)
     reasons = _earned(state)
     if reasons and _slowing(state):
-        return _positional(state, MoveKind.slow_down, "no_rush", reveals)
+        return _positional(state, MoveKind.slow_down, _pace_tactic(state), reveals)
     if reasons:
         return _counter(state, scenario, rng, reasons, reveals)
     if ev.process_claimed:
         return Move(
             kind=MoveKind.hold, releases=_current(state), tactic="process_conceded", reveal_lines=reveals
         )
+    if _closing_step_due(state):
+        step = _counter(state, scenario, rng, [HOLDING_FIRM], reveals, rate_factor=CLOSING_STEP_RATE)
+        if step.moved:
+            return step.model_copy(update={"tactic": "closing_step"})
     return _unearned(state, scenario, reveals)
+
+
+def _exposed(state: DealState) -> bool:
+    """The trainee has shown it needs this deal: pressure, a weak fallback, deference, a free concession, or
+    process given away."""
+    m = state.mistakes
+    return bool(m.urgency_revealed or m.weak_alternative_mentioned or m.deference_shown
+                or m.unprompted_concessions or m.process_given)
+
+
+def _closing_step_due(state: DealState) -> bool:
+    """Once per session, a trainee who holds out without showing any need for the deal earns a small step. A turn
+    with an offer gets an answer to that offer instead (it never rewards a repeated ask)."""
+    used = any(HOLDING_FIRM in c.in_exchange_for for c in state.concessions)
+    ev = state.events
+    return state.turn >= CLOSING_STEP_FROM_TURN and not (used or ev.offers or ev.accepted or _exposed(state))
 
 
 def _current(state: DealState) -> dict[str, float]:
@@ -179,8 +212,42 @@ def _current(state: DealState) -> dict[str, float]:
 
 def _positional(state: DealState, kind: MoveKind, tactic: str, reveals: list[str]) -> Move:
     """Restate its terms without moving, with a tactic (no rush, your alternative is worse...)."""
-    probe = "timeline" if kind == MoveKind.anchor_against_alternative else None
+    probe = _probe(state, ("timeline",)) if kind == MoveKind.anchor_against_alternative else None
     return Move(kind=kind, releases=_current(state), tactic=tactic, reveal_lines=reveals, probe=probe)
+
+
+def _pace_tactic(state: DealState) -> str:
+    """Its answer to the trainee's urgency, in line with what it said of its own pace: a side that asked to
+    settle quickly (or set a date) keeps its timetable and still does not move; only one that never did says
+    there is no rush."""
+    return "own_timetable" if state.stance.pace in ("quick", "deadline") else "no_rush"
+
+
+PROBES = ("timeline", "alternatives", "priorities")
+
+
+def _probe(state: DealState, order: tuple[str, ...] = PROBES) -> str | None:
+    """The next question worth asking: never one it asked before, never a fact the trainee already gave."""
+    start = state.turn % len(order)
+    for probe in order[start:] + order[:start]:
+        if probe not in state.disclosed and probe not in state.probes_asked:
+            return probe
+    return None
+
+
+def _withdraw(state: DealState, scenario: Scenario, reveals: list[str]) -> Move:
+    """The trainee went back on a term both sides had settled: its own last move on that term is off the table
+    too, back to where it stood before that move. The reason is recorded and voiced, never silent."""
+    terms, withdrawn = _current(state), {}
+    for issue_id in state.events.reopened:
+        moves = [c for c in state.concessions if c.by == Side.counterparty and c.issue_id == issue_id]
+        back = moves[-1].from_value if moves else None
+        if back is not None and better_for_trainee(scenario.issue(issue_id), terms[issue_id], back):
+            terms[issue_id] = back
+            withdrawn[issue_id] = "reopened"
+    kind = MoveKind.reject if withdrawn else MoveKind.hold
+    tactic = "reopened" if withdrawn else "only_in_exchange"
+    return Move(kind=kind, releases=terms, withdrawn=withdrawn, tactic=tactic, reveal_lines=reveals)
 
 
 def _reveal_lines(state: DealState, scenario: Scenario) -> list[str]:
@@ -273,7 +340,8 @@ def _earned(state: DealState) -> list[str]:
 
 
 def _counter(
-    state: DealState, scenario: Scenario, rng: random.Random, reasons: list[str], reveals: list[str]
+    state: DealState, scenario: Scenario, rng: random.Random, reasons: list[str], reveals: list[str],
+    rate_factor: float = 1.0,
 ) -> Move:
     """Move part of the way to its current limit on the issues in play, never past the trainee's own ask."""
     targets = _issues_in_play(state, scenario)
@@ -281,12 +349,12 @@ def _counter(
     for issue in scenario.issues:
         if issue.id not in targets:
             continue
-        new = _step_toward_limit(state, scenario, issue, rng)
+        new = _step_toward_limit(state, scenario, issue, rng, rate_factor)
         if better_for_trainee(issue, new, terms[issue.id]):
             terms[issue.id] = new
             moved.append(issue.id)
     kind = MoveKind.reveal if reveals else (MoveKind.counter if moved else MoveKind.hold)
-    tactic = "reciprocity" if moved else "final_offer"
+    tactic = "reciprocity" if moved else ("final_offer" if _at_limit(state, scenario) else "wait")
     return Move(
         kind=kind,
         releases=terms,
@@ -294,6 +362,15 @@ def _counter(
         in_exchange_for=reasons if moved else [],
         reveal_lines=reveals,
         tactic=tactic,
+        stance_note="final_reopened" if moved and state.stance.final else None,
+    )
+
+
+def _at_limit(state: DealState, scenario: Scenario) -> bool:
+    """It has nothing left to give on any issue at the current state: only then may it call its terms final."""
+    return all(
+        not better_for_trainee(i, limit(state, scenario, i), state.counterparty_positions[i.id])
+        for i in scenario.issues
     )
 
 
@@ -309,7 +386,9 @@ def _issues_in_play(state: DealState, scenario: Scenario) -> set[str]:
     return (touched & known) or known
 
 
-def _step_toward_limit(state: DealState, scenario: Scenario, issue: Issue, rng: random.Random) -> float:
+def _step_toward_limit(
+    state: DealState, scenario: Scenario, issue: Issue, rng: random.Random, rate_factor: float = 1.0
+) -> float:
     """One bounded-random step from its current value toward its limit, capped at the trainee's ask."""
     current = state.counterparty_positions[issue.id]
     target = limit(state, scenario, issue)
@@ -317,7 +396,7 @@ def _step_toward_limit(state: DealState, scenario: Scenario, issue: Issue, rng: 
     ask = state.trainee_positions.get(issue.id)
     if trainee_gain(issue, current, target) <= 0 or (ask is not None and not better_for_trainee(issue, ask, current)):
         return current  # at its limit, or already giving at least what the trainee asked
-    new = current + gap * min(_rate(state, scenario) * rng.uniform(*JITTER), 1.0)
+    new = current + gap * min(_rate(state, scenario) * rate_factor * rng.uniform(*JITTER), 1.0)
     rounded = round_for_cp(issue, new)
     if not better_for_trainee(issue, rounded, current) and trainee_gain(issue, current, target) >= issue.step:
         rounded = round_for_cp(issue, current + issue.step * (1 if gap > 0 else -1))
@@ -329,49 +408,32 @@ def _step_toward_limit(state: DealState, scenario: Scenario, issue: Issue, rng: 
 def _pocket_and_ask(state: DealState, scenario: Scenario, reveals: list[str]) -> Move:
     """Take the free concession, give nothing back, and press for more on another issue."""
     pocketed = list(state.events.unprompted_concessions)
-    terms = _current(state)
+    terms, withdrawn = _current(state), {}
     for issue_id in pocketed:
         ask = state.trainee_positions.get(issue_id)
         if issue_id in terms and ask is not None:
             issue = scenario.issue(issue_id)
-            if not better_for_trainee(issue, ask, terms[issue_id]):
-                terms[issue_id] = ask  # they offered more than it asked: it takes it
+            if better_for_trainee(issue, terms[issue_id], ask):
+                terms[issue_id] = ask  # they offered more than it asked: it takes them at their word
+                withdrawn[issue_id] = "trainee_offered"
     others = [i for i in scenario.issues if i.id not in pocketed]
     asks = [max(others, key=lambda i: i.counterparty_weight).id] if others else []
-    for issue_id in asks:
-        terms[issue_id] = _harden(scenario.issue(issue_id), terms[issue_id])
+    # it presses for the trainee to move on `asks`, at its own current terms: a number it has said stands
     return Move(
         kind=MoveKind.pocket_and_ask,
         releases=terms,
         pocketed=pocketed,
         asks=asks,
+        withdrawn=withdrawn,
         tactic="pocket",
         reveal_lines=reveals,
     )
 
 
-def _harden(issue: Issue, value: float) -> float:
-    """One step back toward its opening, never past it."""
-    toward = value - trainee_sign(issue) * issue.step
-    if better_for_trainee(issue, issue.counterparty_opening, toward):
-        return (
-            issue.counterparty_opening
-            if better_for_trainee(issue, value, issue.counterparty_opening)
-            else value
-        )
-    return round(toward, 6)
-
-
 def _take_process(state: DealState, scenario: Scenario, reveals: list[str]) -> Move:
-    """Having won the draft, its standard terms become the starting point the trainee must win back."""
-    terms = _current(state)
-    accepted = {a.value for a in state.events.process_accepted}
-    for trap in scenario.process_traps:
-        if trap.kind.value == ProcessAspect.draft.value and "draft" in accepted:
-            for issue_id, value in trap.default_terms.items():
-                if issue_id in terms:
-                    terms[issue_id] = value
-    return Move(kind=MoveKind.process_trap, releases=terms, tactic="standard_terms", reveal_lines=reveals)
+    """Having won the process, its draft frames the terms as they stand: it takes the pen, not its numbers back
+    (a term it has said stands; what the draft costs the trainee is the smaller room it leaves, `DRAFT_FACTOR`)."""
+    return Move(kind=MoveKind.process_trap, releases=_current(state), tactic="standard_terms", reveal_lines=reveals)
 
 
 def _acceptable(state: DealState, scenario: Scenario) -> bool:
@@ -392,8 +454,8 @@ def _package(state: DealState, scenario: Scenario) -> dict[str, float]:
     """The trainee's positions, with its own terms on issues the trainee has not named."""
     out = {}
     for issue in scenario.issues:
-        ask = state.trainee_positions.get(issue.id)
-        out[issue.id] = ask if ask is not None else state.counterparty_positions[issue.id]
+        ask, own = state.trainee_positions.get(issue.id), state.counterparty_positions[issue.id]
+        out[issue.id] = own if ask is None or better_for_trainee(issue, own, ask) else ask  # its word stands
     return out
 
 
@@ -408,8 +470,8 @@ def _next_trap(state: DealState, scenario: Scenario) -> tuple[str, str] | None:
 
 def _unearned(state: DealState, scenario: Scenario, reveals: list[str]) -> Move:
     """Nothing earned: design more process early, otherwise hold (or reject a new ask) and fish for information."""
-    trap = _next_trap(state, scenario) if state.turn <= 3 else None
-    if trap:
+    trap = _next_trap(state, scenario) if state.turn <= 3 and not state.events.offers else None
+    if trap:  # never in reply to an offer: an offer gets an answer, not an agenda
         return Move(
             kind=MoveKind.process_trap,
             releases=_current(state),
@@ -418,12 +480,11 @@ def _unearned(state: DealState, scenario: Scenario, reveals: list[str]) -> Move:
             reveal_lines=reveals,
             tactic="process_design",
         )
-    at_limit = all(
-        not better_for_trainee(i, limit(state, scenario, i), state.counterparty_positions[i.id])
-        for i in scenario.issues
-    )
-    probe = ("timeline", "alternatives", "priorities")[state.turn % 3]
-    final = at_limit and state.turn >= final_offer_turn(FINAL_OFFER_TURN, tuning_of(scenario))
+    if state.events.offers and _offers_take_its_terms(state, scenario):
+        return Move(kind=MoveKind.hold, releases=_current(state), reveal_lines=reveals, tactic="settled",
+                    moved=[], asks=[i for i in state.events.offers])
+    probe = _probe(state)
+    final = _at_limit(state, scenario) and state.turn >= final_offer_turn(FINAL_OFFER_TURN, tuning_of(scenario))
     if state.events.offers:
         tactic = "final_offer" if final else _pressure(state, scenario) or "only_in_exchange"
         return Move(
@@ -435,11 +496,19 @@ def _unearned(state: DealState, scenario: Scenario, reveals: list[str]) -> Move:
     )
 
 
+def _offers_take_its_terms(state: DealState, scenario: Scenario) -> bool:
+    """Every number the trainee just named is its own standing term (or better for it): nothing to refuse."""
+    return all(not better_for_trainee(scenario.issue(i), v, state.counterparty_positions[i])
+               for i, v in state.events.offers.items())
+
+
 def _pressure(state: DealState, scenario: Scenario) -> str | None:
     """A pressure tactic for an unearned hold, at levels that use them: one false deadline, set once, and never
     after the trainee's own urgency is known (its "no rush" must not contradict a deadline)."""
     if not tuning_of(scenario).pressure_tactics or FALSE_DEADLINE in state.pressure_used:
         return None
+    if state.stance.pace == "no_rush":
+        return None  # it said it was in no rush: a deadline now would contradict it
     if state.turn < PRESSURE_FROM_TURN or state.mistakes.urgency_revealed:
         return None
     return FALSE_DEADLINE

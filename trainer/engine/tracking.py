@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from trainer.domain.acts import Act, ActKind, ProcessAspect, TurnAnalysis
-from trainer.domain.deal import Concession, DealState, Phase, Side, Status, TurnEvents
+from trainer.domain.deal import Concession, DealState, Phase, Side, Status, TurnEvents, Withdrawal
 from trainer.engine.difficulty import FALSE_DEADLINE
 from trainer.engine.policy import Move
 from trainer.engine.terms import better_for_trainee
@@ -55,6 +55,10 @@ def _record_flags(state: DealState, analysis: TurnAnalysis) -> None:
         ev.new_weak_alternative = not m.weak_alternative_mentioned
         m.weak_alternative_mentioned = True
         m.weak_alternative_turn = m.weak_alternative_turn or state.turn
+    if analysis.has(ActKind.disclose_urgency):
+        _remember(state, "timeline")
+    if analysis.has(ActKind.disclose_weak_alternative) or analysis.has(ActKind.cite_strong_alternative):
+        _remember(state, "alternatives")
     if analysis.has(ActKind.deference):
         ev.new_deference = not m.deference_shown
         m.deference_shown = True
@@ -64,6 +68,12 @@ def _record_flags(state: DealState, analysis: TurnAnalysis) -> None:
     state.credits.conditional_trades += int(ev.conditional_trade)
     state.credits.objective_standards += int(ev.objective_standard)
     state.credits.questions += len(ev.questions)
+
+
+def _remember(state: DealState, fact: str) -> None:
+    """Keep what the trainee told it, so it never asks for the same fact again."""
+    if fact not in state.disclosed:
+        state.disclosed.append(fact)
 
 
 def _positions_stated(analysis: TurnAnalysis, scenario: Scenario) -> list[tuple[Act, str, float]]:
@@ -81,6 +91,8 @@ def _record_offers(state: DealState, analysis: TurnAnalysis, scenario: Scenario)
     for act, issue_id, value in _positions_stated(analysis, scenario):
         issue = scenario.issue(issue_id)
         previous = state.trainee_positions.get(issue_id)
+        if _reopens(state, issue_id, previous) and better_for_trainee(issue, value, previous):
+            state.events.reopened.append(issue_id)
         start = (
             previous
             if previous is not None
@@ -95,6 +107,12 @@ def _record_offers(state: DealState, analysis: TurnAnalysis, scenario: Scenario)
         _count_unprompted(state, [a.issue_id or "general" for a in loose])
     if state.events.offers:
         state.counterparty_moved_since_trainee = False
+
+
+def _reopens(state: DealState, issue_id: str, previous: float | None) -> bool:
+    """The issue was settled: the trainee's last position is exactly the counterparty's current term."""
+    current = state.counterparty_positions.get(issue_id)
+    return previous is not None and current is not None and abs(previous - current) < 1e-9
 
 
 def _log_trainee_concession(state: DealState, issue_id: str, start: float, value: float) -> None:
@@ -220,6 +238,14 @@ def apply_move(state: DealState, move: Move) -> DealState:
         seen = new.released_values.setdefault(issue_id, [])
         if value not in seen:
             seen.append(value)
+    for issue_id, reason in move.withdrawn.items():
+        before = state.counterparty_positions.get(issue_id)
+        if before is not None:
+            new.withdrawals.append(
+                Withdrawal(turn=new.turn, issue_id=issue_id, from_value=before,
+                           to_value=move.releases[issue_id], reason=reason)
+            )
+    _record_stance(new, move)
     if move.trap_id and move.trap_id not in new.traps_proposed:
         new.traps_proposed.append(move.trap_id)
     if move.tactic == FALSE_DEADLINE and move.tactic not in new.pressure_used:
@@ -231,3 +257,17 @@ def apply_move(state: DealState, move: Move) -> DealState:
         new.phase = Phase.closing
     new.last_move_kind = move.kind.value
     return new
+
+
+def _record_stance(state: DealState, move: Move) -> None:
+    """What it has now said about itself: its pace, whether its terms are final, the questions it asked."""
+    if move.probe and move.probe not in state.probes_asked:
+        state.probes_asked.append(move.probe)
+    if move.tactic == FALSE_DEADLINE:
+        state.stance.pace = "deadline"
+    elif move.tactic == "no_rush" and state.stance.pace is None:
+        state.stance.pace = "no_rush"
+    if move.tactic == "final_offer":
+        state.stance.final = True
+    elif move.moved:
+        state.stance.final = False  # it moved after all; the voice said why (move.stance_note)

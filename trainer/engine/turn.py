@@ -51,6 +51,7 @@ class Engine:
         """The counterparty speaks first: its anchor and its first piece of process."""
         start = {i.id: i.counterparty_opening for i in self.scenario.issues}
         state = DealState(scenario_id=self.scenario.id, seed=self.seed, counterparty_positions=start)
+        state.stance.pace = "quick" if self.scenario.counterparty.pace == "quick" else None
         move = open_move(self.scenario)
         return apply_move(state, move), move
 

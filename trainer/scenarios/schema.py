@@ -6,7 +6,7 @@ Unknown keys are errors (extra="forbid"), so a misspelt field never silently dis
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -124,6 +124,8 @@ class Counterparty(Strict):
     stakeholders: list[Stakeholder] = Field(min_length=1)
     alternatives: list[CounterpartyAlternative] = Field(min_length=1)
     second_voice: str | None = None  # name/role of a second person in the room, if any
+    # "quick" when its opening line says it wants to settle fast: it then never claims to be in no rush
+    pace: Literal["quick", "patient"] | None = None
 
 
 class Issue(Strict):

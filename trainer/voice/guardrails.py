@@ -152,10 +152,13 @@ def _third_person(text: str, persona_name: str) -> bool:
 
 
 def line_problems(
-    text: str, move: Move, allowed: set[float], persona_name: str, echo_sources: Sequence[str] = ()
+    text: str, move: Move, allowed: set[float], persona_name: str, echo_sources: Sequence[str] = (),
+    state: DealState | None = None,
 ) -> list[str]:
-    """Every guardrail on a finished line."""
+    """Every guardrail on a finished line (with `state`, the fit to the deal as well)."""
     problems = prefix_problems(text, allowed, persona_name, complete=True, echo_sources=echo_sources)
+    if state is not None:
+        problems += voice_problems(text, move, state)
     words = len(text.split())
     if words > MAX_WORDS:
         problems.append("too_long")
@@ -165,6 +168,59 @@ def line_problems(
         problems.append("missing_numbers")
     if missing_reveals(text, move):
         problems.append("missing_reveal")  # the trainee earned it: a line without it loses the reward
+    return problems
+
+
+# ----------------------------------------------------------------- fit to the deal: checks on meaning, both voices
+
+POSITIVE_ACK = re.compile(
+    r"^\W*(?:good|great|glad|perfect|excellent|wonderful|brilliant|fantastic|lovely|love|happy to hear|"
+    r"(?:i'm|i am|we're|we are) (?:glad|pleased|happy|delighted)|agreed)\b",
+    re.I,
+)
+SAME_PAGE = re.compile(r"\b(?:same page|on the same wavelength|we(?:'re| are) aligned)\b", re.I)
+REFUSALS = frozenset({"reject", "hold", "slow_down", "anchor_against_alternative"})
+MOVE_CLAIM = re.compile(
+    r"\b(?:(?:i|we) can (?:now )?(?:move|come (?:down |up )?to|go (?:up |down )?to|improve|meet you)|"
+    r"(?:i'm|i am|we're|we are) (?:ready|willing|able) to move|here's what i can do|in return i can|"
+    r"meet you (?:part|half)way)\b",
+    re.I,
+)
+ONLY_IN_RETURN = re.compile(
+    r"\bonly (?:move|budge|give)\b[^.?!]*\b(?:in return|in exchange|back)\b|\bgive me something back\b", re.I
+)
+NO_RUSH = re.compile(r"\bno (?:rush|hurry)\b|\bin no (?:rush|hurry)\b|\btake (?:all )?the time you need\b", re.I)
+KNOWN_FACT_QUESTIONS = {
+    "timeline": re.compile(r"\b(?:when|how soon|by when|deadline|timeline|timing|time ?frame)\b", re.I),
+    "alternatives": re.compile(r"\b(?:otherwise|alternatives?|fallback|other options?|plan b)\b", re.I),
+}
+
+
+def _questions(text: str) -> list[str]:
+    """The sentences of a line that ask something."""
+    return [s for s in re.split(r"(?<=[.!?])\s+", text) if s.rstrip().endswith("?")]
+
+
+def voice_problems(text: str, move: Move, state: DealState, complete: bool = True) -> list[str]:
+    """Does the line fit what just happened? An acknowledgement that fits the trainee's turn, no movement claimed
+    on a hold, no question about a fact the trainee gave, no 'no rush' from a side that said it wanted speed.
+    `state` is the state the move produced (the trainee's turn events, the move's stance)."""
+    problems = []
+    refusal = move.kind.value in REFUSALS or state.events.rejected
+    if refusal and move.kind.value not in ("accept", "close") and (
+        POSITIVE_ACK.search(text) or SAME_PAGE.search(text)
+    ):
+        problems.append("ack_mismatch")
+    if ONLY_IN_RETURN.search(text) and state.trainee_concessions():
+        problems.append("ack_mismatch")  # "I only move in return" to a trainee who has already moved
+    if not move.moved and move.kind.value not in ("accept", "close", "open") and MOVE_CLAIM.search(text):
+        problems.append("hold_as_move")
+    if state.stance.pace in ("quick", "deadline") and NO_RUSH.search(text):
+        problems.append("stance_contradiction")
+    asked = _questions(text) if complete else _questions(re.sub(r"[^.?!]*$", "", text))
+    for fact in state.disclosed:
+        if any(KNOWN_FACT_QUESTIONS[fact].search(q) for q in asked if fact in KNOWN_FACT_QUESTIONS):
+            problems.append(f"asked_known:{fact}")
     return problems
 
 

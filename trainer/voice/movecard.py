@@ -36,6 +36,15 @@ INSTRUCTIONS = {  # terse: the card is prefilled on every turn, before the first
 }
 
 
+TACTIC_INSTRUCTIONS = {  # where the tactic changes what the line must say
+    "own_timetable": "Say your own timetable is unchanged and their date changes nothing; do not move.",
+    "reopened": "They went back on a settled term: say your last move on it is withdrawn too.",
+    "settled": "They took your term: confirm that term is settled; the rest stands.",
+    "closing_step": "You want the deal done: make one small step, and ask for a step back.",
+    "standard_terms": "Say you will prepare the draft, with your terms as they stand.",
+}
+
+
 def persona_prompt(scenario: Scenario) -> str:
     """The system prompt: who to be and how to speak. Identical on every turn of a session."""
     cp, tr = scenario.counterparty, scenario.trainee
@@ -57,7 +66,8 @@ def move_card(move: Move, state: DealState, scenario: Scenario, retry_problems: 
     retry = ""
     if retry_problems:
         retry = f" Your last reply broke the rules ({', '.join(retry_problems)}); speak only as yourself."
-    return f'(Private note: {INSTRUCTIONS[move.kind]}{retry} Say, in your own words: "{draft}" {numbers})'
+    instruction = TACTIC_INSTRUCTIONS.get(move.tactic or "") or INSTRUCTIONS[move.kind]
+    return f'(Private note: {instruction}{retry} Say, in your own words: "{draft}" {numbers})'
 
 
 def dialogue(history: Sequence[tuple[str, str]], notes: Mapping[int, str]) -> list[list[BaseMessage]]:

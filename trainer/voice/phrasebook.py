@@ -32,22 +32,41 @@ BANKS: dict[str, dict[str, list[str]]] = {
             "That doesn't work for us. I can only move when I get something in return, so we stay where we are: {terms}. {probe}",
             "I can't go there. Our position remains: {terms}. {probe}",
         ],
+        "reject_after_moves": [
+            "I see you've moved, but not far enough for us to follow: we stay at {terms}. {probe}",
+            "That is a step, but it doesn't get us there. Our position remains: {terms}. {probe}",
+        ],
+        "settled": [
+            "Then we're agreed on {terms}. The rest of our terms stand as they are.",
+            "That one is settled, then: {terms}. Let's turn to the other terms.",
+        ],
+        "closing_step": [
+            "I'd like to get this done, so I'll take one more step: {terms}. I'll need a step from you in return.",
+            "To keep this moving, I can go a little further: {terms}. Now I need something from your side.",
+        ],
+        "reopened": [
+            "We had settled {withdrawn_labels}, and you've gone back on it, so my last move there is off the table too: {terms}.",
+        ],
+        "own_timetable": [
+            "Our own timetable hasn't changed, and your date doesn't change our numbers: {terms}.",
+            "We still want this done soon, but not by giving ground because your clock is tight. Our position is {terms}.",
+        ],
         "slow_down": [
-            "There is no rush on our side; we would rather get this right. For now we stay where we are: {terms}.",
-            "We're in no hurry here. Take the time you need; our position is {terms}.",
+            "You've told me your timing is tight. There is no rush on our side; we would rather get this right. For now we stay where we are: {terms}.",
+            "I understand you're up against the clock. We're in no hurry here; our position is {terms}.",
         ],
         "anchor_against_alternative": [
-            "Let's be realistic: {terms} is still better than your other option. {probe}",
-            "I'd keep your fallback in mind: next to it, {terms} looks rather good. {probe}",
+            "Let's be realistic: from what you've told me, {terms} is still better than your other option. {probe}",
+            "You've told me what your fallback is. Next to it, {terms} looks rather good. {probe}",
         ],
         "pocket_and_ask": [
-            "Noted, thank you: {pocketed}. I will also need movement on {ask_labels}: {ask_terms}.",
-            "Good, I'll take {pocketed}. On {ask_labels}, though, we need {ask_terms}.",
+            "Noted, thank you: {pocketed}. I will also need movement from you on {ask_labels}, where we are at {ask_terms}.",
+            "I'll take {pocketed}. On {ask_labels}, though, we are still at {ask_terms}, and I need you to come toward it.",
         ],
         "process_trap": ["{trap}", "{trap}"],
         "standard_terms": [
-            "Good. Our draft works from our standard terms: {terms}. Mark up whatever you can't live with.",
-            "Fine. You'll see our standard positions in the draft: {terms}.",
+            "Good, we'll prepare the draft. It will reflect our terms as they stand: {terms}. Mark up whatever you can't live with.",
+            "Fine. You'll see our positions in the draft as they stand: {terms}.",
         ],
         "process_conceded": [
             "Fine, if you want to hold the pen, go ahead. Our terms haven't changed: {terms}.",
@@ -76,19 +95,22 @@ BANKS: dict[str, dict[str, list[str]]] = {
         ],
         "hold": [
             "I get where you're coming from, honestly, but we're staying with {terms}. {probe}",
-            "Love the energy, but it's still {terms}. {probe}",
+            "I hear you, but it's still {terms}. {probe}",
         ],
         "reject": [
             "Ah, I can't do that one. Give me something back and we can talk; until then it stays {terms}. {probe}",
         ],
+        "reject_after_moves": [
+            "I can see you've moved, and I appreciate it, but it's not enough yet: it stays {terms}. {probe}",
+        ],
         "slow_down": [
-            "Honestly, there's no rush from our side, let's not force it. For now it stays {terms}.",
+            "I hear you on the timing. Honestly, there's no rush from our side, let's not force it. For now it stays {terms}.",
         ],
         "anchor_against_alternative": [
             "Let's be honest with each other: {terms} still beats your other option. {probe}",
         ],
         "pocket_and_ask": [
-            "Great, thanks, I'll take {pocketed}. And on {ask_labels} I'd need {ask_terms}.",
+            "Thanks, I'll take {pocketed}. And on {ask_labels} we're still at {ask_terms}, so I'd need you to come my way.",
         ],
         "close": ["Brilliant, we have a deal: {terms}. I'll get the paperwork over."],
     },
@@ -98,6 +120,9 @@ PROBES = {
     "timeline": "When do you actually need this wrapped up?",
     "alternatives": "What would you do otherwise?",
     "priorities": "Which of these matters most to you?",
+}
+STANCE_NOTES = {  # said first when its stance changes, so the change is never silent
+    "final_reopened": "That changes things, so I can go further than I said.",
 }
 TACTIC_ADDS = {
     "final_offer": "This is as far as I can go.",
@@ -143,14 +168,23 @@ def bank_key(move: Move) -> str:
         return "standard_terms"
     if move.kind == MoveKind.hold and move.tactic == "process_conceded":
         return "process_conceded"
+    if move.tactic in ("reopened", "own_timetable", "closing_step", "settled") and move.kind != MoveKind.reveal:
+        return move.tactic
     if move.kind == MoveKind.reveal:
         return "reveal"
     return move.kind.value
 
 
+def _fitted_key(key: str, state: DealState) -> str:
+    """The entry that fits what the trainee has done: no 'I only move in return' to someone who has moved."""
+    if key == "reject" and state.trainee_concessions():
+        return "reject_after_moves"
+    return key
+
+
 def draft_line(move: Move, state: DealState, scenario: Scenario) -> str:
     """The template sentence(s) for a move: the quick voice, and the LLM's draft to paraphrase."""
-    key = bank_key(move)
+    key = _fitted_key(bank_key(move), state)
     reg = register(scenario)
     options = BANKS.get(reg, {}).get(key) or BANKS["formal"][key]
     template = _pick(options, f"{scenario.id}:{state.turn}:{key}")
@@ -162,6 +196,9 @@ def draft_line(move: Move, state: DealState, scenario: Scenario) -> str:
     extra = TACTIC_ADDS.get(move.tactic or "", "")
     if extra and extra not in text:
         text = f"{text} {extra}"
+    note = STANCE_NOTES.get(move.stance_note or "", "")
+    if note:
+        text = f"{note} {text}"
     return " ".join(text.split())
 
 
@@ -184,6 +221,7 @@ def _slots(move: Move, state: DealState, scenario: Scenario) -> dict[str, str]:
         "pocketed": _pocketed_text(move, state, scenario),
         "ask_labels": " and ".join(_label(scenario.issue(i).label) for i in move.asks) or "the other terms",
         "ask_terms": ", ".join(format_value(scenario.issue(i), move.releases[i]) for i in move.asks) or terms,
+        "withdrawn_labels": " and ".join(_label(scenario.issue(i).label) for i in move.withdrawn) or "that term",
     }
 
 

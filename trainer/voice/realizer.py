@@ -29,6 +29,7 @@ from trainer.voice.guardrails import (
     missing_numbers,
     missing_reveals,
     prefix_problems,
+    voice_problems,
 )
 from trainer.voice.movecard import build_messages
 from trainer.voice.phrasebook import draft_line, terms_text, with_reveals
@@ -73,8 +74,12 @@ class TemplateRealizer:
 class _Guard:
     """Streams only text that has passed the guardrails, clause by clause."""
 
-    def __init__(self, allowed: set[float], name: str, echo_sources: Sequence[str] = ()) -> None:
+    def __init__(
+        self, allowed: set[float], name: str, echo_sources: Sequence[str] = (),
+        fit: tuple[Move, DealState] | None = None,
+    ) -> None:
         self.allowed, self.name, self.echo_sources = allowed, name, list(echo_sources)
+        self.fit = fit  # the move and state the line must fit (acknowledgement, stance, no re-asking)
         self.raw = ""
         self.emitted = ""
         self.problems: list[str] = []
@@ -88,6 +93,8 @@ class _Guard:
         self.raw += chunk
         text = self.view()
         self.problems = prefix_problems(text, self.allowed, self.name, echo_sources=self.echo_sources)
+        if self.fit is not None:
+            self.problems += voice_problems(text, *self.fit, complete=False)
         if self.problems:
             return None
         cut = self._safe_cut(text)
@@ -112,6 +119,8 @@ class _Guard:
         self.problems = prefix_problems(
             text, self.allowed, self.name, complete=True, echo_sources=self.echo_sources
         )
+        if self.fit is not None:
+            self.problems += voice_problems(text, *self.fit)
         if self.problems or len(text) <= len(self.emitted):
             return None if self.problems else ""
         new, self.emitted = text[len(self.emitted) :], text
@@ -203,7 +212,7 @@ class LLMRealizer:
             )
             meta["dropped_messages"] = dropped
             self._remember(history, str(messages[-1].content))
-            guard = _Guard(allowed, scenario.counterparty.name, _trainee_lines(history))
+            guard = _Guard(allowed, scenario.counterparty.name, _trainee_lines(history), fit=(move, state))
             try:
                 yield from self._attempt(messages, guard, meta, started, left)
             except Exception as exc:  # noqa: BLE001 - any model failure falls back to the template voice
@@ -293,7 +302,7 @@ class LLMRealizer:
             text += fix
             yield fix
         meta["final_problems"] = line_problems(
-            text.strip(), move, guard.allowed, guard.name, guard.echo_sources
+            text.strip(), move, guard.allowed, guard.name, guard.echo_sources, state
         )
         meta["text"] = text.strip()
 
