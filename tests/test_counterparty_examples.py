@@ -52,7 +52,7 @@ def test_a_term_it_moved_on_is_never_taken_back_after_a_free_concession() -> Non
         "We can also live with payment terms at 90 days.",
     ])
     history = _positions(session)
-    for before, after in zip(history, history[1:]):
+    for before, after in zip(history, history[1:], strict=False):
         for issue in scenario.issues:
             if issue.id in after and issue.id in before:
                 taken_back = better_for_trainee(issue, before[issue.id], after[issue.id])

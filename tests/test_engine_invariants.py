@@ -93,7 +93,7 @@ def test_the_policy_keeps_every_promise_without_repair(scenario_id: str, level: 
     """The raw policy move (before the last guard) breaks no promise, turn after turn."""
     scenario = scenario_at(LIBRARY[scenario_id], level)
     broken = []
-    for before, analysis, result in _sessions(scenario, 25):
+    for before, analysis, _result in _sessions(scenario, 25):
         applied = apply_trainee(before, analysis, scenario)
         raw = _choose(applied, scenario, Engine(scenario, seed=before.seed).rng(applied.turn))
         problems = move_problems(applied, raw, scenario)
@@ -198,3 +198,22 @@ def test_the_fit_checks_catch_the_lines_seen() -> None:
     state.disclosed.append("timeline")
     assert "asked_known:timeline" in voice_problems(
         "We stay where we are. When do you actually need this wrapped up?", hold, state)
+
+
+def test_the_last_guard_repairs_a_broken_move_and_logs_it(caplog) -> None:
+    """A policy bug (a said term taken back, a hold called a move, a question asked twice) never reaches the
+    trainee: `decide` runs every move through `enforce`."""
+    from trainer.engine.invariants import enforce
+
+    scenario = LIBRARY["carmaker-renewal"]
+    state = Engine(scenario).open()[0]
+    state.counterparty_positions["unit_price"] = 190.0
+    state.probes_asked.append("timeline")
+    bad = Move(kind="counter", releases={**state.counterparty_positions, "unit_price": 185.0},
+               moved=["unit_price"], probe="timeline")
+    assert set(move_problems(state, bad, scenario)) == {"withdrawn:unit_price", "false_move:unit_price",
+                                                        "asked_again:timeline"}
+    fixed = enforce(bad, state, scenario)
+    assert fixed.releases["unit_price"] == 190.0 and fixed.moved == [] and fixed.kind.value == "hold"
+    assert fixed.probe is None and move_problems(state, fixed, scenario) == []
+    assert "engine invariant repaired" in caplog.text

@@ -84,26 +84,26 @@ def _stance_problems(state: DealState, move: Move) -> list[str]:
 
 
 def enforce(move: Move, state: DealState, scenario: Scenario) -> Move:
-    """Repair a move that would break a promise (and log it): taken-back terms stand, a false move is a hold,
-    a repeated question is dropped. The policy is tested never to need this."""
+    """Repair a move that would break a promise (and log it): taken-back terms stand, a silent or false move is
+    named as a move or dropped, a repeated question is not asked, the stance holds. The policy is tested never to
+    need this; it exists so a policy bug can never reach a trainee."""
     problems = move_problems(state, move, scenario)
     if not problems:
         return move
     log.warning("engine invariant repaired in %s turn %s: %s", scenario.id, state.turn, ", ".join(problems))
+    current = state.counterparty_positions
     releases = dict(move.releases)
     for issue_id in withdrawn_terms(state, move, scenario):
-        releases[issue_id] = state.counterparty_positions[issue_id]
-    moved = [i for i in move.moved if better_for_trainee(
-        scenario.issue(i), releases.get(i, 0.0), state.counterparty_positions.get(i, 0.0))]
-    if move.kind.value not in CLOSING_KINDS:
-        for issue in scenario.issues:
-            if issue.id in releases and better_for_trainee(issue, releases[issue.id],
-                                                          state.counterparty_positions[issue.id]):
-                if issue.id not in moved:
-                    moved.append(issue.id)
-    probe = None if move.probe in (*state.disclosed, *state.probes_asked) else move.probe
-    update: dict = {"releases": releases, "moved": moved, "probe": probe,
-                    "withdrawn": {k: v for k, v in move.withdrawn.items() if releases.get(k) != state.counterparty_positions.get(k)}}
+        releases[issue_id] = current[issue_id]
+    improved = [i.id for i in scenario.issues
+                if i.id in releases and i.id in current and better_for_trainee(i, releases[i.id], current[i.id])]
+    moved = improved if move.kind.value not in CLOSING_KINDS else [i for i in move.moved if i in improved]
+    update: dict = {
+        "releases": releases,
+        "moved": moved,
+        "probe": None if move.probe in (*state.disclosed, *state.probes_asked) else move.probe,
+        "withdrawn": {k: v for k, v in move.withdrawn.items() if releases.get(k) != current.get(k)},
+    }
     if not moved and move.kind.value == "counter":
         update["kind"] = type(move.kind)("hold")
     if moved and state.stance.final:

@@ -196,6 +196,9 @@ KNOWN_FACT_QUESTIONS = {
 }
 
 
+OPEN_QUESTION = re.compile(r"^\W*(?:when|how|what|which|where|would|do|does|did|are|is|have|has|can|could)\b", re.I)
+
+
 def _questions(text: str) -> list[str]:
     """The sentences of a line that ask something."""
     return [s for s in re.split(r"(?<=[.!?])\s+", text) if s.rstrip().endswith("?")]
@@ -217,7 +220,11 @@ def voice_problems(text: str, move: Move, state: DealState, complete: bool = Tru
         problems.append("hold_as_move")
     if state.stance.pace in ("quick", "deadline") and NO_RUSH.search(text):
         problems.append("stance_contradiction")
-    asked = _questions(text) if complete else _questions(re.sub(r"[^.?!]*$", "", text))
+    asked = _questions(text)
+    if not complete:  # a question still being spoken: stop at its first words, before they reach the trainee
+        tail = re.split(r"(?<=[.!?])\s+", text)[-1]
+        if OPEN_QUESTION.match(tail):
+            asked.append(tail)
     for fact in state.disclosed:
         if any(KNOWN_FACT_QUESTIONS[fact].search(q) for q in asked if fact in KNOWN_FACT_QUESTIONS):
             problems.append(f"asked_known:{fact}")

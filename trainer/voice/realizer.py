@@ -126,6 +126,22 @@ class _Guard:
         new, self.emitted = text[len(self.emitted) :], text
         return new
 
+    def salvage(self) -> str:
+        """After a broken rule: the rest of the last whole sentence before it, when that sentence passes every
+        check (so a line cut at a bad question still ends on the sentence that came before it)."""
+        text = self.view()
+        ends = [m.end() for m in re.finditer(r"[.!?](?=\s)", text) if m.end() > len(self.emitted)]
+        if not ends:
+            return ""
+        head = text[: ends[-1]]
+        problems = prefix_problems(head, self.allowed, self.name, complete=True, echo_sources=self.echo_sources)
+        if self.fit is not None:
+            problems += voice_problems(head, *self.fit)
+        if problems:
+            return ""
+        new, self.emitted = head[len(self.emitted):], head
+        return new
+
     def too_long(self) -> bool:
         """Stop the model once the line is clearly past the length bound."""
         return len(self.raw.split()) > MAX_WORDS
@@ -261,6 +277,9 @@ class LLMRealizer:
                 meta["truncated"] = bool(guard.emitted)
                 if guard.emitted:
                     meta["problems"].extend(guard.problems)
+                    rest = guard.salvage()
+                    if rest:
+                        yield rest
                 return
             if safe:
                 meta.setdefault("ttft", round(time.monotonic() - started, 3))
