@@ -219,8 +219,9 @@ def test_echo_of_the_trainee_is_rejected() -> None:
     said = "Before anything else we will prepare the first draft ourselves"
     r = eng.step_analysis(state, analysis(said, act(K.small_talk)))
     voice = LLMRealizer(_fake(said + ".", said + "."), counter=_count)
-    list(voice.stream(r.move, r.state, sc, [("trainee", said)]))
+    text = "".join(voice.stream(r.move, r.state, sc, [("trainee", said)]))
     assert voice.last_meta["fallback"] and "echo" in voice.last_meta["problems"]
+    assert text == TemplateRealizer().text(r.move, r.state, sc)  # not one word of the echo reached the trainee
 
 
 def test_llm_failure_mid_turn_falls_back_and_says_so() -> None:

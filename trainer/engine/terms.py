@@ -62,8 +62,33 @@ def format_number(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+# Count nouns a scenario may use as a unit, singular -> plural. Only these are inflected: a currency, '%',
+# 'million' or the tail of 'EUR/unit' ('per unit') reads the same whatever the number.
+COUNT_NOUNS = {
+    "day": "days", "week": "weeks", "month": "months", "year": "years", "hour": "hours", "unit": "units",
+    "person": "people", "seat": "seats", "licence": "licences", "license": "licenses", "user": "users",
+    "shift": "shifts", "employee": "employees", "FTE": "FTEs",
+}
+SINGULARS = {plural: singular for singular, plural in COUNT_NOUNS.items()}
+SCALE_WORDS = {"thousand", "million", "billion", "k", "m", "mn", "bn"}  # '1 million units' stays plural
+
+
+def agree(number: str, head: str) -> str:
+    """The unit's head with its last word in number agreement: '1 day', '2 days' (the issue's unit may be either).
+
+    A scenario writes its unit once ('days/week', 'months'), but a voiced line says any value in it, and
+    '1 days per week' reads like a broken template. Only a known count noun as the last word changes, and never
+    after a scale word.
+    """
+    *before, last = head.split() or [""]
+    if SCALE_WORDS & {w.lower() for w in before}:
+        return head
+    word = SINGULARS.get(last, last) if number == "1" else COUNT_NOUNS.get(last, last)
+    return " ".join([*before, word])
+
+
 def format_value(issue: Issue, value: float) -> str:
-    """Human form of a value with its unit ('6.5%', '60 days', 'EUR 178 per unit', 'EUR 12 million')."""
+    """Human form of a value with its unit ('6.5%', '60 days', '1 day per week', 'EUR 178 per unit')."""
     number, unit = format_number(value), issue.unit.strip()
     if unit in {"%", "percent"}:
         return f"{number}%"
@@ -73,5 +98,5 @@ def format_value(issue: Issue, value: float) -> str:
         rest = " ".join(words[1:])
         text = f"{words[0]} {number}" + (f" {rest}" if rest else "")
     else:
-        text = f"{number} {head}".strip()
+        text = f"{number} {agree(number, head)}".strip()
     return f"{text} per {tail}" if tail else text

@@ -150,8 +150,13 @@ def terms_text(move: Move, scenario: Scenario, issue_ids: list[str]) -> str:
     for issue in scenario.issues:
         if issue.id in issue_ids and issue.id in move.releases:
             parts.append(f"{_label(issue.label)} at {format_value(issue, move.releases[issue.id])}")
+    return and_list(parts) or "our current terms"
+
+
+def and_list(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c' ('' for none): lists inside a spoken sentence, never 'a, b' or 'a and b and c'."""
     if len(parts) <= 1:
-        return parts[0] if parts else "our current terms"
+        return parts[0] if parts else ""
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -175,7 +180,7 @@ def bank_key(move: Move) -> str:
     return move.kind.value
 
 
-def _fitted_key(key: str, state: DealState) -> str:
+def fitted_key(key: str, state: DealState) -> str:
     """The entry that fits what the trainee has done: no 'I only move in return' to someone who has moved."""
     if key == "reject" and state.trainee_concessions():
         return "reject_after_moves"
@@ -184,10 +189,16 @@ def _fitted_key(key: str, state: DealState) -> str:
 
 def draft_line(move: Move, state: DealState, scenario: Scenario) -> str:
     """The template sentence(s) for a move: the quick voice, and the LLM's draft to paraphrase."""
-    key = _fitted_key(bank_key(move), state)
+    key = fitted_key(bank_key(move), state)
     reg = register(scenario)
     options = BANKS.get(reg, {}).get(key) or BANKS["formal"][key]
     template = _pick(options, f"{scenario.id}:{state.turn}:{key}")
+    return render(template, move, state, scenario)
+
+
+def render(template: str, move: Move, state: DealState, scenario: Scenario) -> str:
+    """One given bank template filled for a move: `draft_line` after its pick, and tests that try every option."""
+    key = bank_key(move)
     text = template.format(**_slots(move, state, scenario))
     if key == "open":
         missing = missing_numbers(text, move)
@@ -219,9 +230,9 @@ def _slots(move: Move, state: DealState, scenario: Scenario) -> dict[str, str]:
         "movement": movement,
         "probe": PROBES.get(move.probe or "", ""),
         "pocketed": _pocketed_text(move, state, scenario),
-        "ask_labels": " and ".join(_label(scenario.issue(i).label) for i in move.asks) or "the other terms",
-        "ask_terms": ", ".join(format_value(scenario.issue(i), move.releases[i]) for i in move.asks) or terms,
-        "withdrawn_labels": " and ".join(_label(scenario.issue(i).label) for i in move.withdrawn) or "that term",
+        "ask_labels": and_list([_label(scenario.issue(i).label) for i in move.asks]) or "the other terms",
+        "ask_terms": and_list([format_value(scenario.issue(i), move.releases[i]) for i in move.asks]) or terms,
+        "withdrawn_labels": and_list([_label(scenario.issue(i).label) for i in move.withdrawn]) or "that term",
     }
 
 
@@ -232,7 +243,7 @@ def _pocketed_text(move: Move, state: DealState, scenario: Scenario) -> str:
         value = state.trainee_positions.get(issue.id)
         if issue.id in move.pocketed and value is not None:
             parts.append(f"your move on {_label(issue.label)} to {format_value(issue, value)}")
-    return " and ".join(parts) or "your move"
+    return and_list(parts) or "your move"
 
 
 def with_reveals(text: str, move: Move) -> str:

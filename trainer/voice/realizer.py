@@ -42,6 +42,11 @@ QUOTES = "\"“”'"
 FIRST_EMIT_WORDS = 1
 LAG_WORDS = 1  # each word waits for the next: a label ("Claire Dumont:"), "as an AI" and the like end on it
 STARTERS = {"as", "an", "the", "my", "move", "system", "language", "in", "private", "numbers", "no", "reply", "only"}
+# Words a phrase cannot end on: a line cut off after one ('your move on the cap to') reads as broken text.
+DANGLING = {"to", "at", "on", "of", "for", "and", "or", "the", "a", "an", "with", "from", "by", "in"}
+DANGLING_END = re.compile(rf"\b(?:{'|'.join(sorted(DANGLING))})$", re.I)
+CLAUSE_MARK = re.compile(r"[,;:](?=\s)")  # '1,200' is a number, not a clause boundary
+SENTENCE_MARK = re.compile(r"[.!?…](?=\s|$)")
 MIN_SPOKEN_WORDS = 5  # a cut-off line shorter than this gets the template line after it
 NOTES_KEPT = 4096  # cards remembered for prefix reuse, across sessions
 
@@ -83,6 +88,7 @@ class _Guard:
         self.raw = ""
         self.emitted = ""
         self.problems: list[str] = []
+        self.cut_short = False  # the model stopped mid-phrase and its dangling tail was dropped
 
     def view(self) -> str:
         """The raw text without wrapping quotes or leading space."""
@@ -109,9 +115,23 @@ class _Guard:
         if len(words) < FIRST_EMIT_WORDS + LAG_WORDS or could_echo(text[: words[-1].end()], self.echo_sources):
             return 0
         keep = len(words) - LAG_WORDS
-        while keep > 0 and words[keep - 1].group(0).lower().strip(",;:") in STARTERS:
+        while keep > 0 and _held(words[keep - 1].group(0)):
             keep -= 1  # 'as', 'the', 'move'...: wait for the word that says whether it is a giveaway
         return words[keep - 1].end() if keep else 0
+
+    def _drop_dangling(self, text: str) -> str:
+        """A line the model stopped in mid-phrase ('...cap to') goes back to its last clause or sentence end.
+
+        Never back past what was already shown: streamed text cannot be unsaid (and it never ends on such a word).
+        """
+        if not DANGLING_END.search(text):
+            return text
+        floor = len(self.emitted)
+        tail = text[floor:]
+        ends = [m.end() for m in SENTENCE_MARK.finditer(tail)] + [m.start() for m in CLAUSE_MARK.finditer(tail)]
+        cut = max([0, *ends])
+        self.cut_short = True
+        return text[: floor + cut].rstrip()
 
     def finish(self) -> str | None:
         """The rest of the line once the model stops, or None if the ending breaks a rule."""
@@ -121,8 +141,11 @@ class _Guard:
         )
         if self.fit is not None:
             self.problems += voice_problems(text, *self.fit)
-        if self.problems or len(text) <= len(self.emitted):
-            return None if self.problems else ""
+        if self.problems:
+            return None
+        text = self._drop_dangling(text)
+        if len(text) <= len(self.emitted):
+            return ""
         new, self.emitted = text[len(self.emitted) :], text
         return new
 
@@ -145,6 +168,11 @@ class _Guard:
     def too_long(self) -> bool:
         """Stop the model once the line is clearly past the length bound."""
         return len(self.raw.split()) > MAX_WORDS
+
+
+def _held(word: str) -> bool:
+    """A word the stream waits past: a possible giveaway opener ('as', 'system') or one a phrase cannot end on."""
+    return word.lower().strip(",;:") in STARTERS or word.lower() in DANGLING
 
 
 class LLMRealizer:
@@ -297,7 +325,8 @@ class LLMRealizer:
     ) -> Iterator[str]:
         """Close a streamed line: end the sentence, add any earned reveal or number of the move it left out.
 
-        A line cut off after a word or two reads as a false start, so the template line follows it.
+        A line cut off after a word or two reads as a false start, so the template line follows it. One cut off in
+        mid-phrase trails off ('…') rather than ending as if whole, so a repair sentence after it reads as one.
         """
         text = guard.emitted
         if len(text.split()) < MIN_SPOKEN_WORDS:
@@ -306,8 +335,9 @@ class LLMRealizer:
             meta["repaired"] = True
             text += rest
             yield rest
-        elif text.rstrip()[-1:] not in ".!?":
-            end = "…" if text.rstrip()[-1:] in ",;:" else "."
+        elif text.rstrip()[-1:] not in ".!?…":
+            cut = guard.cut_short or meta["truncated"] or text.rstrip()[-1:] in ",;:"
+            end = "…" if cut else "."
             text += end
             yield end
         for reveal in missing_reveals(text, move):
