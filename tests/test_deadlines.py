@@ -203,7 +203,7 @@ def test_a_turn_and_its_retry_fail_within_the_deadline_and_keep_the_message(
 def test_a_reply_stalling_midway_is_completed_by_the_quick_voice(tmp_settings: Settings, session: tuple) -> None:
     """Past the overall deadline with words already shown, the template voice finishes the line (no Retry)."""
     store, practice, live = session
-    practice.send(live, "What matters most to you in phase two?")
+    practice.send(live, "What does your launch timeline look like for phase two?")  # earns a reveal and a move
     with StallServer("trickle", gap=0.15) as server:
         settings = _settings(tmp_settings, server.url, llm_timeout=1.5)
         start = time.monotonic()

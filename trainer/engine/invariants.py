@@ -9,14 +9,11 @@ never reach a trainee as a taken-back number.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from trainer.domain.deal import DealState
+from trainer.engine.moves import Move, MoveKind
 from trainer.engine.terms import better_for_trainee
 from trainer.scenarios.schema import Scenario
-
-if TYPE_CHECKING:
-    from trainer.engine.policy import Move
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +102,7 @@ def enforce(move: Move, state: DealState, scenario: Scenario) -> Move:
         "withdrawn": {k: v for k, v in move.withdrawn.items() if releases.get(k) != current.get(k)},
     }
     if not moved and move.kind.value == "counter":
-        update["kind"] = type(move.kind)("hold")
+        update["kind"] = MoveKind.hold
     if moved and state.stance.final:
         update["stance_note"] = "final_reopened"
     if move.tactic == "no_rush" and state.stance.pace in ("quick", "deadline"):
