@@ -1,7 +1,9 @@
-"""`trainer eval counterparty`: A/B exploitation, the injection suite, voice quality and latency.
+"""`trainer eval counterparty`: A/B exploitation, metamorphic relations, the injection suite, voice quality and
+latency.
 
 A/B: every scenario plays the same scripted trainee with and without each mistake (and each good move); the
 mistake must lower the trainee's utility and the good move must raise it, in every scenario.
+Metamorphic: N varied base scripts, each with one relation line inserted, in every scenario (metamorphic.py).
 Injection: no hidden value may appear in counterparty text, with either voice.
 """
 
@@ -364,21 +366,28 @@ def run_all(
     latency: bool = False,
     llm_voice: Realizer | None = None,
     scenarios: dict[str, Scenario] | None = None,
+    metamorphic_scripts: int = 0,
 ) -> dict[str, Any]:
     """Everything `trainer eval counterparty` reports; `passed` is the issue's bar.
 
-    Latency, voice quality and the LLM injection run measure the model: NoModelVoice without its voice."""
+    `metamorphic_scripts` base scripts (0: skip) are played in every scenario with and without each relation's
+    line (trainer/measure/metamorphic.py). Latency, voice quality and the LLM injection run measure the model:
+    NoModelVoice without its voice."""
     if latency:
         require_model_voice(llm_voice, "--latency")
     if voice_turns:
         require_model_voice(llm_voice, "--voice-turns")
     if realizer == "llm":
         require_model_voice(llm_voice, "--realizer llm")
-    scenarios = scenarios or load_library().scenarios
+    given, scenarios = scenarios, scenarios or load_library().scenarios
     ab = run_ab(scenarios)
     ab_ok = all(e["ok"] for r in ab.values() for e in r["effects"].values())
     injection = {"template": run_injection(scenarios, TemplateRealizer())}
     report: dict[str, Any] = {"ab": ab, "ab_ok": ab_ok, "injection": injection}
+    if metamorphic_scripts:
+        from trainer.measure.metamorphic import run_metamorphic  # it imports this module
+
+        report["metamorphic"] = run_metamorphic(metamorphic_scripts, scenarios=given)  # None: the library, 2 workers
     flagship = {k: v for k, v in scenarios.items() if k == LLM_SCENARIO} or dict(
         [next(iter(scenarios.items()))]
     )
@@ -401,6 +410,8 @@ def verdict(report: dict[str, Any]) -> bool:
         ok = ok and report["voice"]["after_guardrails"] >= VOICE_TARGET
     if "latency" in report:
         ok = ok and report["latency"]["ttft_turn10"] <= TTFT_TARGET_S
+    if "metamorphic" in report:
+        ok = ok and report["metamorphic"]["passed"]
     return ok
 
 
@@ -441,5 +452,9 @@ def print_report(report: dict[str, Any]) -> str:
             f"latency (10 turns): median TTFT {lat['median_ttft']:.2f} s, TTFT at turn 10 "
             f"{lat['ttft_turn10']:.2f} s, median total {lat['median_total']:.2f} s"
         )
+    if "metamorphic" in report:
+        from trainer.measure.metamorphic import print_metamorphic
+
+        out.append(print_metamorphic(report["metamorphic"]))
     out.append(f"passed: {report['passed']}")
     return "\n".join(out)
