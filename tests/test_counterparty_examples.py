@@ -5,7 +5,7 @@ test_engine_invariants.py."""
 from __future__ import annotations
 
 from trainer.app.session import run_script
-from trainer.engine.terms import better_for_trainee
+from trainer.engine.terms import better_for_trainee, format_value
 from trainer.measure.three_scripts import run_three_scripts
 from trainer.scenarios.loading import load_library
 from trainer.voice.guardrails import voice_problems
@@ -130,18 +130,33 @@ def test_it_does_not_say_it_moves_only_in_return_to_a_trainee_who_has_moved() ->
 def test_taking_its_term_settles_it_and_reopening_takes_its_last_move_back_and_says_so() -> None:
     """The one valid reason to take a term back: the trainee goes back on a term both sides had settled. Taking
     its own term is acknowledged as settled, never answered with 'I can't do that one'."""
-    session = _play("candidate-salary", [
-        "Who else on your side has a say in this hire?",
-        "Base salary at EUR 86,000 works for us.",
-        "Actually, we need base salary at EUR 95,000.",
-    ])
-    moved_to = _positions(session)[1]["base_salary"]
-    assert moved_to == 86000
+    scenario = LIBRARY["candidate-salary"]
+    session = _play("candidate-salary", ["Who else on your side has a say in this hire?"])
+    moved_to = session.state.counterparty_positions["base_salary"]
+    assert moved_to > 78000
+    said = format_value(scenario.issue("base_salary"), moved_to)
+    for line in (f"Base salary at {said} works for us.", "Actually, we need base salary at EUR 95,000."):
+        for _ in session.say(line):
+            pass
     _, settled, settled_line = _replies(session)[1]
-    assert settled.tactic == "settled" and "base salary at EUR 86,000" in settled_line, settled_line
+    assert settled.tactic == "settled" and f"base salary at {said}" in settled_line, settled_line
     assert "settled" in settled_line or "agreed" in settled_line, settled_line
     _, move, line = _replies(session)[2]
     assert move.withdrawn == {"base_salary": "reopened"}
     assert session.state.withdrawals[-1].from_value == moved_to
     assert session.state.counterparty_positions["base_salary"] == 78000
     assert "gone back on" in line and "78,000" in line, line
+
+
+def test_a_conditional_offer_whose_condition_was_not_met_is_no_settlement() -> None:
+    """'If you give us 95,000, we'll take 3 remote days': when it moves to 3 days but not to 95,000, restating
+    4 days is not reopening a settled term, so nothing is taken back."""
+    session = _play("candidate-salary", [
+        "Who else on your side has a say in this hire?",
+        "If you give us EUR 95,000 on base salary, in return we'll take remote days at 3 days per week.",
+    ])
+    terms = session.state.counterparty_positions
+    assert terms["remote_days"] == 3 and terms["base_salary"] < 95000, terms  # the case arises
+    for _ in session.say("On remote days, we are looking for 4 days per week."):
+        pass
+    assert not session.state.withdrawals and session.state.counterparty_positions["remote_days"] == 3

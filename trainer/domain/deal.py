@@ -153,6 +153,7 @@ class DealState(Strict):
     disclosed: list[str] = Field(default_factory=list)  # facts the trainee gave: "timeline", "alternatives"
     probes_asked: list[str] = Field(default_factory=list)  # questions it has asked (never asked twice)
     withdrawals: list[Withdrawal] = Field(default_factory=list)
+    conditional_positions: list[str] = Field(default_factory=list)  # trainee terms offered only on a condition
 
     def to_json(self) -> str:
         """Serialise for storage (the store keeps this blob per turn)."""

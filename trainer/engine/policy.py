@@ -46,6 +46,7 @@ JITTER = (0.85, 1.15)  # bounded randomness in how much it moves
 CLOSING_STEP_RATE = 0.5  # its one closing step for a firm, unexposed trainee: this share of its usual rate
 CLOSING_STEP_FROM_TURN = 3
 HOLDING_FIRM = "holding firm"
+MAX_CLOSING_STEPS = 2
 FINAL_OFFER_TURN = 6
 
 
@@ -159,7 +160,7 @@ def _exposed(state: DealState) -> bool:
 def _closing_step_due(state: DealState) -> bool:
     """Once per session, a trainee who holds out without showing any need for the deal earns a small step. A turn
     with an offer gets an answer to that offer instead (it never rewards a repeated ask)."""
-    used = any(HOLDING_FIRM in c.in_exchange_for for c in state.concessions)
+    used = len({c.turn for c in state.concessions if HOLDING_FIRM in c.in_exchange_for}) >= MAX_CLOSING_STEPS
     ev = state.events
     return state.turn >= CLOSING_STEP_FROM_TURN and not (used or ev.offers or ev.accepted or _exposed(state))
 
@@ -355,13 +356,20 @@ def _step_toward_limit(
     ask = state.trainee_positions.get(issue.id)
     if trainee_gain(issue, current, target) <= 0 or (ask is not None and not better_for_trainee(issue, ask, current)):
         return current  # at its limit, or already giving at least what the trainee asked
-    new = current + gap * min(_rate(state, scenario) * rate_factor * rng.uniform(*JITTER), 1.0)
+    new = current + gap * min(_rate(state, scenario) * rate_factor * _jitter(state, scenario, issue), 1.0)
     rounded = round_for_cp(issue, new)
     if not better_for_trainee(issue, rounded, current) and trainee_gain(issue, current, target) >= issue.step:
         rounded = round_for_cp(issue, current + issue.step * (1 if gap > 0 else -1))
     if ask is not None and better_for_trainee(issue, rounded, ask):
         rounded = ask  # never more generous than the trainee's own ask
     return rounded
+
+
+def _jitter(state: DealState, scenario: Scenario, issue: Issue) -> float:
+    """How generous its steps on this issue are in this session: drawn once per (session seed, issue), so it varies
+    between sessions but not with the order of the trainee's lines. A draw per turn (or per step) once let a line
+    said earlier or later change a step's size by luck by more than a mistake costs."""
+    return random.Random(f"{state.seed}:{scenario.id}:{issue.id}").uniform(*JITTER)
 
 
 def _pocket_and_ask(state: DealState, scenario: Scenario, reveals: list[str]) -> Move:

@@ -93,6 +93,7 @@ def _record_offers(state: DealState, analysis: TurnAnalysis, scenario: Scenario)
         previous = state.trainee_positions.get(issue_id)
         if _reopens(state, issue_id, previous) and better_for_trainee(issue, value, previous):
             state.events.reopened.append(issue_id)
+        _note_condition(state, issue_id, state.events.conditional_trade)
         start = (
             previous
             if previous is not None
@@ -110,9 +111,21 @@ def _record_offers(state: DealState, analysis: TurnAnalysis, scenario: Scenario)
 
 
 def _reopens(state: DealState, issue_id: str, previous: float | None) -> bool:
-    """The issue was settled: the trainee's last position is exactly the counterparty's current term."""
+    """The issue was settled: the trainee's last position is exactly the counterparty's current term, and it was
+    not offered on a condition (an 'if you give us X, we'll take Y' lapses when X never came, so restating the
+    old ask is no reopening)."""
     current = state.counterparty_positions.get(issue_id)
-    return previous is not None and current is not None and abs(previous - current) < 1e-9
+    if previous is None or current is None or issue_id in state.conditional_positions:
+        return False
+    return abs(previous - current) < 1e-9
+
+
+def _note_condition(state: DealState, issue_id: str, conditional: bool) -> None:
+    """Remember which trainee terms stand only on a condition."""
+    if conditional and issue_id not in state.conditional_positions:
+        state.conditional_positions.append(issue_id)
+    elif not conditional and issue_id in state.conditional_positions:
+        state.conditional_positions.remove(issue_id)
 
 
 def _log_trainee_concession(state: DealState, issue_id: str, start: float, value: float) -> None:
