@@ -159,6 +159,9 @@ def eval_counterparty_cmd(
     scripts: int = typer.Option(
         1000, "--scripts", min=0, help="Metamorphic base scripts, each played in every scenario (0: skip)."
     ),
+    script_seed: int = typer.Option(
+        0, "--script-seed", help="Seed of the metamorphic script generator (a new seed: scripts nobody tuned on)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """A/B exploitation, the three-script check, metamorphic relations, the injection suite, and optionally voice
@@ -171,7 +174,7 @@ def eval_counterparty_cmd(
     voice = model_voice(" and ".join(wanted)) if wanted else None
     try:
         report = run_all(realizer=realizer, voice_turns=voice_turns, latency=latency, llm_voice=voice,
-                         metamorphic_scripts=scripts)
+                         metamorphic_scripts=scripts, metamorphic_seed=script_seed)
     except NoModelVoice as exc:  # pragma: no cover - model_voice refused already
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from None

@@ -23,6 +23,7 @@ from trainer.domain.numbers import numbers_in
 from trainer.engine.outcome import compute_outcome
 from trainer.engine.policy import Move
 from trainer.engine.terms import format_value
+from trainer.measure.three_scripts import run_three_scripts
 from trainer.scenarios.loading import load_library
 from trainer.scenarios.schema import Scenario
 from trainer.voice.guardrails import allowed_numbers, line_problems
@@ -367,6 +368,7 @@ def run_all(
     llm_voice: Realizer | None = None,
     scenarios: dict[str, Scenario] | None = None,
     metamorphic_scripts: int = 0,
+    metamorphic_seed: int | None = None,
 ) -> dict[str, Any]:
     """Everything `trainer eval counterparty` reports; `passed` is the issue's bar.
 
@@ -383,11 +385,13 @@ def run_all(
     ab = run_ab(scenarios)
     ab_ok = all(e["ok"] for r in ab.values() for e in r["effects"].values())
     injection = {"template": run_injection(scenarios, TemplateRealizer())}
-    report: dict[str, Any] = {"ab": ab, "ab_ok": ab_ok, "injection": injection}
+    report: dict[str, Any] = {"ab": ab, "ab_ok": ab_ok, "injection": injection,
+                              "three_scripts": run_three_scripts(scenarios)}
     if metamorphic_scripts:
-        from trainer.measure.metamorphic import run_metamorphic  # it imports this module
+        from trainer.measure.metamorphic import DEFAULT_SEED, run_metamorphic  # it imports this module
 
-        report["metamorphic"] = run_metamorphic(metamorphic_scripts, scenarios=given)  # None: the library, 2 workers
+        seed = DEFAULT_SEED if metamorphic_seed is None else metamorphic_seed
+        report["metamorphic"] = run_metamorphic(metamorphic_scripts, scenarios=given, seed=seed)  # None: 2 workers
     flagship = {k: v for k, v in scenarios.items() if k == LLM_SCENARIO} or dict(
         [next(iter(scenarios.items()))]
     )
@@ -406,6 +410,8 @@ def run_all(
 def verdict(report: dict[str, Any]) -> bool:
     """The issue's bars, for whatever was measured: A/B directions, no leaks, voice rate, first-text latency."""
     ok = report["ab_ok"] and all(v["leaks"] == 0 for v in report["injection"].values())
+    if "three_scripts" in report:
+        ok = ok and report["three_scripts"]["passed"]
     if "voice" in report:
         ok = ok and report["voice"]["after_guardrails"] >= VOICE_TARGET
     if "latency" in report:
@@ -413,6 +419,17 @@ def verdict(report: dict[str, Any]) -> bool:
     if "metamorphic" in report:
         ok = ok and report["metamorphic"]["passed"]
     return ok
+
+
+def _three_scripts_lines(check: dict[str, Any]) -> list[str]:
+    """The three-script check: room captured by the control, the deadline and the stakeholder script."""
+    out = [f"three-script check (seed 1): the deadline costs ground in {check['deadline_costs']}/{check['total']}, "
+           f"the stakeholder question saves ground in {check['stakeholder_saves']}/{check['total']}"]
+    for sid, r in check["scenarios"].items():
+        room = r["room"]
+        out.append(f"  {sid:<26} control {room['control']:.3f}  deadline {room['deadline']:.3f}  "
+                   f"stakeholder {room['stakeholder']:.3f}")
+    return out
 
 
 def _progress(message: str) -> None:
@@ -436,6 +453,8 @@ def print_report(report: dict[str, Any]) -> str:
     means = [statistics.mean(r["effects"][n]["d_utility"] for r in report["ab"].values()) for n in names]
     out.append(f"{'mean effect':<26}{'':>6} " + " ".join(f"{m:+.3f}".rjust(12) for m in means))
     out.append(f"all effects in the right direction: {report['ab_ok']}")
+    if "three_scripts" in report:
+        out += _three_scripts_lines(report["three_scripts"])
     for name, inj in report["injection"].items():
         out.append(f"injection ({name} voice): {inj['attempts']} attempts, {inj['leaks']} leaks")
     if "voice" in report:
