@@ -95,7 +95,7 @@ def test_the_policy_keeps_every_promise_without_repair(scenario_id: str, level: 
     broken = []
     for before, analysis, _result in _sessions(scenario, 25):
         applied = apply_trainee(before, analysis, scenario)
-        raw = _choose(applied, scenario, Engine(scenario, seed=before.seed).rng(applied.turn))
+        raw = _choose(applied, scenario)
         problems = move_problems(applied, raw, scenario)
         if problems:
             broken.append((applied.turn, [a.kind.value for a in analysis.acts], raw.kind.value, problems))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import random
-
 from counterparty_fixtures import act, analysis, offer, process, scenario
 
 from trainer.domain.acts import ActKind, ProcessAspect
@@ -171,7 +169,7 @@ def test_decide_is_deterministic_given_the_seed() -> None:
     eng = _engine(3)
     state, _ = eng.open()
     after = eng.step_analysis(state, turns[0]).state
-    assert decide(after, sc, random.Random(1)) == decide(after, sc, random.Random(1))
+    assert decide(after, sc) == decide(after, sc)
 
 
 def test_randomness_is_bounded() -> None:

@@ -1,16 +1,16 @@
 """The counterparty's decisions: a stronger side that waits, files away mistakes and trades only for value.
 
-`decide` is pure: the same state (the trainee's turn already applied), scenario and seeded RNG always give the
-same move. It starts at its opening, moves only in exchange for something, and never past its hidden reservation.
+`decide` is pure: the same state (the trainee's turn already applied) and scenario always give the same move; its
+bounded randomness comes from the session's seed (`_jitter`). It starts at its opening, moves only in exchange
+for something, and never past its hidden reservation.
 How far it will go on an issue is a share of its opening-to-reservation room: a small base, plus what the trainee
 earns (revealed needs, stakeholders and alternative weaknesses carry the scenario's `flexibility` shares;
 conditional trades and objective standards add more), minus what the trainee's mistakes cost.
 
 It also wants the deal: a trainee who holds out (a turn from the third on that offers and earns nothing) and has
-shown no pressure, no weak fallback, no deference, no free concession and no process given away gets one small
-closing step from it. A trainee who
-has shown any of those gets none: it knows they will close anyway. This is how a revealed deadline costs ground
-even late in a session.
+shown no pressure, no weak fallback, no deference, no free concession and no process given away gets a small
+closing step from it, at most twice a session. A trainee who has shown any of those gets none: it knows they will
+close anyway. This is how a revealed deadline costs ground even late in a session.
 """
 
 from __future__ import annotations
@@ -43,20 +43,20 @@ PRICE_LAST_FACTOR = 0.5  # "price last" (its sequence or agenda): it holds firm 
 DRAFT_FACTOR = 0.75  # its draft frames every term it covers: the trainee argues changes to its document
 BASE_RATE = 0.6  # fraction of the remaining gap to its current limit that one earned counter closes
 JITTER = (0.85, 1.15)  # bounded randomness in how much it moves
-CLOSING_STEP_RATE = 0.5  # its one closing step for a firm, unexposed trainee: this share of its usual rate
+CLOSING_STEP_RATE = 0.5  # a closing step for a firm, unexposed trainee: this share of its usual rate
 CLOSING_STEP_FROM_TURN = 3
 HOLDING_FIRM = "holding firm"
 MAX_CLOSING_STEPS = 2
 FINAL_OFFER_TURN = 6
 
 
-def decide(state: DealState, scenario: Scenario, rng: random.Random) -> Move:
+def decide(state: DealState, scenario: Scenario) -> Move:
     """Choose the counterparty's move after the trainee's turn (already applied to `state`)."""
-    move = enforce(_choose(state, scenario, rng), state, scenario)
+    move = enforce(_choose(state, scenario), state, scenario)
     return move.model_copy(update={"mentions": _mentions(move, state, scenario)})
 
 
-def _choose(state: DealState, scenario: Scenario, rng: random.Random) -> Move:
+def _choose(state: DealState, scenario: Scenario) -> Move:
     """The decision proper; `decide` adds which numbers the voice must state."""
     ev = state.events
     if ev.input_problem:
@@ -75,7 +75,7 @@ def _choose(state: DealState, scenario: Scenario, rng: random.Random) -> Move:
             agreed_terms=terms,
             reveal_lines=_reveal_lines(state, scenario),
         )
-    return _react(state, scenario, rng)
+    return _react(state, scenario)
 
 
 def open_move(scenario: Scenario) -> Move:
@@ -114,7 +114,7 @@ def _mentions(move: Move, state: DealState, scenario: Scenario) -> list[str]:
     return [i for i in order if i in state.events.offers] or [main_issue(scenario).id]
 
 
-def _react(state: DealState, scenario: Scenario, rng: random.Random) -> Move:
+def _react(state: DealState, scenario: Scenario) -> Move:
     """Exploit mistakes first, reward good moves second, otherwise hold or design the process."""
     ev = state.events
     reveals = _reveal_lines(state, scenario)
@@ -137,13 +137,13 @@ def _react(state: DealState, scenario: Scenario, rng: random.Random) -> Move:
     if reasons and _slowing(state):
         return _positional(state, MoveKind.slow_down, _pace_tactic(state), reveals)
     if reasons:
-        return _counter(state, scenario, rng, reasons, reveals)
+        return _counter(state, scenario, reasons, reveals)
     if ev.process_claimed:
         return Move(
             kind=MoveKind.hold, releases=_current(state), tactic="process_conceded", reveal_lines=reveals
         )
     if _closing_step_due(state):
-        step = _counter(state, scenario, rng, [HOLDING_FIRM], reveals, rate_factor=CLOSING_STEP_RATE)
+        step = _counter(state, scenario, [HOLDING_FIRM], reveals, rate_factor=CLOSING_STEP_RATE)
         if step.moved:
             return step.model_copy(update={"tactic": "closing_step"})
     return _unearned(state, scenario, reveals)
@@ -158,8 +158,9 @@ def _exposed(state: DealState) -> bool:
 
 
 def _closing_step_due(state: DealState) -> bool:
-    """Once per session, a trainee who holds out without showing any need for the deal earns a small step. A turn
-    with an offer gets an answer to that offer instead (it never rewards a repeated ask)."""
+    """A trainee who holds out without showing any need for the deal earns a small step, at most
+    `MAX_CLOSING_STEPS` times. A turn with an offer gets an answer to that offer instead (it never rewards a
+    repeated ask)."""
     used = len({c.turn for c in state.concessions if HOLDING_FIRM in c.in_exchange_for}) >= MAX_CLOSING_STEPS
     ev = state.events
     return state.turn >= CLOSING_STEP_FROM_TURN and not (used or ev.offers or ev.accepted or _exposed(state))
@@ -300,8 +301,7 @@ def _earned(state: DealState) -> list[str]:
 
 
 def _counter(
-    state: DealState, scenario: Scenario, rng: random.Random, reasons: list[str], reveals: list[str],
-    rate_factor: float = 1.0,
+    state: DealState, scenario: Scenario, reasons: list[str], reveals: list[str], rate_factor: float = 1.0
 ) -> Move:
     """Move part of the way to its current limit on the issues in play, never past the trainee's own ask."""
     targets = _issues_in_play(state, scenario)
@@ -309,7 +309,7 @@ def _counter(
     for issue in scenario.issues:
         if issue.id not in targets:
             continue
-        new = _step_toward_limit(state, scenario, issue, rng, rate_factor)
+        new = _step_toward_limit(state, scenario, issue, rate_factor)
         if better_for_trainee(issue, new, terms[issue.id]):
             terms[issue.id] = new
             moved.append(issue.id)
@@ -347,7 +347,7 @@ def _issues_in_play(state: DealState, scenario: Scenario) -> set[str]:
 
 
 def _step_toward_limit(
-    state: DealState, scenario: Scenario, issue: Issue, rng: random.Random, rate_factor: float = 1.0
+    state: DealState, scenario: Scenario, issue: Issue, rate_factor: float = 1.0
 ) -> float:
     """One bounded-random step from its current value toward its limit, capped at the trainee's ask."""
     current = state.counterparty_positions[issue.id]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import random
 from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict
@@ -67,9 +66,6 @@ class Engine:
         """Answer an already-analysed turn (tests drive the engine this way)."""
         return self._answer(apply_trainee(state, analysis, self.scenario), analysis)
 
-    def rng(self, turn: int) -> random.Random:
-        """A per-turn RNG, so replaying a stored state gives the same move."""
-        return random.Random(f"{self.seed}:{self.scenario.id}:{turn}")
 
     def _analyse(self, text: str, previous: str | None) -> TurnAnalysis:
         """Run the analyser; an analyser bug must not end the trainee's session."""
@@ -82,5 +78,5 @@ class Engine:
 
     def _answer(self, state: DealState, analysis: TurnAnalysis) -> StepResult:
         """Decide and apply the counterparty's move."""
-        move = decide(state, self.scenario, self.rng(state.turn))
+        move = decide(state, self.scenario)
         return StepResult(state=apply_move(state, move), analysis=analysis, move=move)
