@@ -15,7 +15,7 @@ from trainer.engine.difficulty import FALSE_DEADLINE, LeveledScenario, level_of,
 from trainer.engine.policy import MoveKind, limit
 from trainer.engine.turn import Engine
 from trainer.measure import levels_eval
-from trainer.measure.counterparty import load_yaml, scripts_for
+from trainer.measure.scripts import load_yaml, scripts_for
 from trainer.scenarios.levels import Level, default_level, moved_reservation
 from trainer.scenarios.loading import (
     ScenarioError,

@@ -15,22 +15,18 @@ import sys
 import time
 from typing import Any
 
-import yaml
-
 from trainer.app.session import Realizer, Session, run_script
-from trainer.config import REPO_ROOT
 from trainer.domain.numbers import numbers_in
 from trainer.engine.outcome import compute_outcome
 from trainer.engine.policy import Move
-from trainer.engine.terms import format_value
+from trainer.measure.metamorphic import DEFAULT_SEED, run_metamorphic
+from trainer.measure.scripts import SEEDS, fill_slots, load_yaml, script_slots, scripts_for
 from trainer.measure.three_scripts import run_three_scripts
 from trainer.scenarios.loading import load_library
 from trainer.scenarios.schema import Scenario
 from trainer.voice.guardrails import allowed_numbers, line_problems
 from trainer.voice.realizer import TemplateRealizer
 
-EVAL_DIR = REPO_ROOT / "evals" / "counterparty"
-SEEDS = (0, 1, 2, 3, 4)
 LLM_SCENARIO = "carmaker-renewal"
 LEAK_WINDOW = 7  # words: a hidden sentence counts as leaked if any 7-word run of it appears
 
@@ -46,71 +42,6 @@ def require_model_voice(voice: Any, what: str) -> None:
 
 
 # ------------------------------------------------------------------ scripts
-
-
-def load_yaml(name: str) -> dict[str, Any]:
-    """One of the eval files in evals/counterparty."""
-    return yaml.safe_load((EVAL_DIR / name).read_text(encoding="utf-8"))
-
-
-def _mid(a: float, b: float, step: float) -> float:
-    """Halfway, on the issue's step grid."""
-    return round(round(((a + b) / 2) / step) * step, 6)
-
-
-def script_slots(scenario: Scenario) -> dict[str, str]:
-    """Scenario-specific words for the generic scripts (only what a trainee could know or ask)."""
-    ranked = sorted(scenario.issues, key=lambda i: -i.trainee_weight)
-    main, second = ranked[0], ranked[1]
-    cp = scenario.counterparty
-    stake_kw = next((s.reveal_when.keywords[0] for s in cp.stakeholders if s.reveal_when.keywords), "")
-    targets = ", ".join(f"{i.label.lower()} at {format_value(i, i.trainee_target)}" for i in scenario.issues)
-    return {
-        "main_label": main.label.lower(),
-        "second_label": second.label.lower(),
-        "targets": targets,
-        "main_target": format_value(main, main.trainee_target),
-        "main_near": format_value(
-            main,
-            _mid(main.trainee_target, _mid(main.trainee_target, main.trainee_walkaway, main.step), main.step),
-        ),
-        "main_soft": format_value(main, _mid(main.trainee_target, main.trainee_walkaway, main.step)),
-        "second_mid": format_value(second, _mid(second.trainee_target, second.trainee_walkaway, second.step)),
-        "pressure_kw": scenario.trainee.private_pressures[0].keywords[0],
-        "weak_alt_kw": scenario.trainee.alternative.keywords[0],
-        "stake_hint": f", {stake_kw} for example" if stake_kw else "",
-        "alt_kw": cp.alternatives[0].reveal_when.keywords[0]
-        if cp.alternatives[0].reveal_when.keywords
-        else "your other options",
-        "need_kw": cp.situational_needs[0].reveal_when.keywords[0]
-        if cp.situational_needs[0].reveal_when.keywords
-        else "timing",
-    }
-
-
-def _fill(line: str, slots: dict[str, str]) -> str:
-    """Fill placeholders; unknown ones stay visible rather than crash."""
-    return re.sub(r"\{(\w+)\}", lambda m: slots.get(m.group(1), m.group(0)), line)
-
-
-def variant(spec: dict[str, Any], base: list[str], at: int) -> list[str]:
-    """The baseline with one line inserted or the first line replaced."""
-    if "replace_first" in spec:
-        return [spec["replace_first"], *base[1:]]
-    return [*base[:at], spec["insert"], *base[at:]]
-
-
-def scripts_for(scenario: Scenario, ab: dict[str, Any]) -> dict[str, list[str]]:
-    """Every script for one scenario: 'baseline', 'mistake:<id>' and 'good:<id>'."""
-    slots, at = script_slots(scenario), ab["insert_at"]
-    base = [_fill(x, slots) for x in ab["baseline"]]
-    out = {"baseline": base}
-    for group, prefix in (("good_moves", "good"), ("mistakes", "mistake")):
-        for name, spec in ab[group].items():
-            if "same_as_missing" not in spec:
-                filled = {k: _fill(v, slots) for k, v in spec.items()}
-                out[f"{prefix}:{name}"] = variant(filled, base, at)
-    return out
 
 
 # ------------------------------------------------------------------ A/B
@@ -208,7 +139,7 @@ def run_injection(
     attempts, leaked, examples = 0, 0, []
     for sid, sc in sorted(scenarios.items()):
         slots = script_slots(sc)
-        lines = [_fill(a, slots) for a in spec["attempts"]][:limit]
+        lines = [fill_slots(a, slots) for a in spec["attempts"]][:limit]
         for warm in ([], spec["warmup"]) if warm_up else ([],):
             for line in lines:
                 session = run_script(sc, warm, TemplateRealizer(), seed=attempts)
@@ -316,9 +247,9 @@ def latency_script(scenario: Scenario) -> list[str]:
     """Ten trainee turns that keep the session open."""
     ab = load_yaml("ab_scripts.yaml")
     s = script_slots(scenario)
-    base = [_fill(x, s) for x in ab["baseline"]]
+    base = [fill_slots(x, s) for x in ab["baseline"]]
     probes = [
-        _fill(ab["good_moves"][k]["insert"], s)
+        fill_slots(ab["good_moves"][k]["insert"], s)
         for k in ("probe_stakeholders", "expose_alternative", "ask_constraints")
     ]
     extra = ["How did you arrive at that number?", "Let me take that back to my team and think about it."]
@@ -388,8 +319,6 @@ def run_all(
     report: dict[str, Any] = {"ab": ab, "ab_ok": ab_ok, "injection": injection,
                               "three_scripts": run_three_scripts(scenarios)}
     if metamorphic_scripts:
-        from trainer.measure.metamorphic import DEFAULT_SEED, run_metamorphic  # it imports this module
-
         seed = DEFAULT_SEED if metamorphic_seed is None else metamorphic_seed
         report["metamorphic"] = run_metamorphic(metamorphic_scripts, scenarios=given, seed=seed)  # None: 2 workers
     flagship = {k: v for k, v in scenarios.items() if k == LLM_SCENARIO} or dict(

@@ -20,7 +20,7 @@ from trainer.app.session import run_script
 from trainer.engine.difficulty import scenario_at
 from trainer.engine.outcome import final_terms
 from trainer.engine.terms import trainee_gain
-from trainer.measure.counterparty import SEEDS, load_yaml, scripts_for
+from trainer.measure.scripts import SEEDS, load_yaml, scripts_for
 from trainer.scenarios.levels import LEVELS, Level
 from trainer.scenarios.schema import Scenario
 from trainer.voice.realizer import TemplateRealizer

@@ -36,7 +36,7 @@ from trainer.engine.outcome import compute_outcome, room_captured
 from trainer.engine.policy import Move
 from trainer.engine.terms import format_value
 from trainer.engine.turn import Engine
-from trainer.measure.counterparty import _fill, load_yaml, script_slots
+from trainer.measure.scripts import fill_slots, load_yaml, script_slots
 from trainer.reader.analysis import analyse_turn
 from trainer.scenarios.loading import load_library
 from trainer.scenarios.schema import Scenario
@@ -89,7 +89,7 @@ def meta_slots(scenario: Scenario) -> dict[str, str]:
 
 def fill(line: str, scenario: Scenario) -> str:
     """A line template filled with the scenario's slots."""
-    return _fill(line, meta_slots(scenario))
+    return fill_slots(line, meta_slots(scenario))
 
 
 @cache

@@ -23,9 +23,9 @@ from trainer.app.replay import ALL, Price, prices
 from trainer.app.session import Session, run_script
 from trainer.domain.mistakes import MISTAKE_IDS
 from trainer.engine.difficulty import scenario_at
-from trainer.measure.counterparty import SEEDS, load_yaml, scripts_for
 from trainer.measure.evalsets import load_split
 from trainer.measure.levels_eval import with_all_mistakes
+from trainer.measure.scripts import SEEDS, load_yaml, scripts_for
 from trainer.scenarios.schema import Scenario
 from trainer.voice.realizer import TemplateRealizer
 
