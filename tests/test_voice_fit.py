@@ -84,3 +84,16 @@ def test_the_embedded_model_voices_misfit_prone_moves_within_the_checks() -> Non
         assert text
         assert not voice_problems(text, step.move, step.state), (scenario_id, text)
         assert not voice.last_meta.get("final_problems"), (scenario_id, text, voice.last_meta)
+
+
+def test_a_welcome_for_a_settled_term_is_no_misfit_but_one_for_a_refusal_is() -> None:
+    """'Good, that's settled' fits a trainee who took its term; the same opening on a refusal does not."""
+    session = run_script(LIBRARY["candidate-salary"], ["Who else on your side has a say in this hire?"],
+                         TemplateRealizer(), 1)
+    said = session.state.counterparty_positions["base_salary"]
+    step = session.engine.step(session.state, f"Base salary at EUR {said:,.0f} works for us.",
+                               session.history[-1][1])
+    assert step.move.tactic == "settled"
+    assert "ack_mismatch" not in voice_problems("Good, that's settled then.", step.move, step.state)
+    refusal, _ = _answer("retail-supplier", ["No, that does not work for us."])
+    assert "ack_mismatch" in voice_problems("Good, that's settled then.", refusal.move, refusal.state)

@@ -209,7 +209,7 @@ def voice_problems(text: str, move: Move, state: DealState, complete: bool = Tru
     on a hold, no question about a fact the trainee gave, no 'no rush' from a side that said it wanted speed.
     `state` is the state the move produced (the trainee's turn events, the move's stance)."""
     problems = []
-    refusal = move.kind.value in REFUSALS or state.events.rejected
+    refusal = (move.kind.value in REFUSALS and move.tactic != "settled") or state.events.rejected
     if refusal and move.kind.value not in ("accept", "close") and (
         POSITIVE_ACK.search(text) or SAME_PAGE.search(text)
     ):
