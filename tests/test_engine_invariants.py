@@ -20,7 +20,7 @@ import pytest
 from trainer.domain.acts import Act, ActKind, ProcessAspect, TurnAnalysis
 from trainer.domain.deal import DealState
 from trainer.engine.difficulty import scenario_at
-from trainer.engine.invariants import move_problems
+from trainer.engine.invariants import WITHDRAWAL_REASONS, move_problems
 from trainer.engine.policy import Move, _choose
 from trainer.engine.terms import better_for_trainee
 from trainer.engine.tracking import apply_trainee
@@ -123,7 +123,7 @@ def test_a_said_term_stands_unless_a_reason_is_recorded_and_voiced(scenario_id: 
         for issue_id in worse:
             seen_reasons.add(recorded[issue_id])
             assert terms_text(result.move, scenario, [issue_id]) in line or "your move on" in line, line
-    assert seen_reasons <= {"reopened", "trainee_offered"}
+    assert seen_reasons <= set(WITHDRAWAL_REASONS)
 
 
 @pytest.mark.parametrize("scenario_id", sorted(LIBRARY))

@@ -65,6 +65,11 @@ class Stance(Strict):
     pace: str | None = None  # "quick" (its opening wants speed) | "deadline" (it set one) | "no_rush"
     final: bool = False  # it has called its terms final
 
+    @property
+    def hurried(self) -> bool:
+        """It said it wants this done soon (its opening, or a deadline it set): it may never claim 'no rush'."""
+        return self.pace in ("quick", "deadline")
+
 
 class Mistakes(Strict):
     """What the counterparty has filed away about the trainee, to use for the rest of the session."""
@@ -167,6 +172,10 @@ class DealState(Strict):
     def revealed_ids(self) -> set[str]:
         """Every hidden item the trainee has surfaced so far."""
         return set(self.revealed_needs) | set(self.revealed_stakeholders) | set(self.exposed_alternatives)
+
+    def asked_or_told(self, question: str) -> bool:
+        """It already asked this question, or the trainee already gave that fact: never ask it (again)."""
+        return question in self.probes_asked or question in self.disclosed
 
     def trainee_concessions(self) -> list[Concession]:
         """The trainee's own movements, in order."""

@@ -18,20 +18,19 @@ from trainer.scenarios.schema import Scenario
 log = logging.getLogger(__name__)
 
 # Why a said term may go back (each voiced): the trainee reopened a settled term; the trainee itself offered a
-# term worse for it than the counterparty's, and it takes the trainee at its word.
+# term worse for it than the counterparty's, and it takes the trainee at its word. No other reason is valid.
 WITHDRAWAL_REASONS = ("reopened", "trainee_offered")
 CLOSING_KINDS = ("accept", "close", "farewell", "clarify")
 
 
-def _valid_withdrawal(state: DealState, move: Move, issue_id: str, value: float, scenario: Scenario) -> bool:
+def _valid_withdrawal(state: DealState, move: Move, issue_id: str, value: float) -> bool:
     """A term may worsen only for a recorded reason that the state bears out."""
     reason = move.withdrawn.get(issue_id)
     if reason == "reopened":
         return issue_id in state.events.reopened
     if reason == "trainee_offered":
         ask = state.trainee_positions.get(issue_id)
-        return ask is not None and not better_for_trainee(scenario.issue(issue_id), value, ask) and abs(
-            ask - value) < 1e-9
+        return ask is not None and abs(ask - value) < 1e-9  # exactly the trainee's own number
     return False
 
 
@@ -42,7 +41,7 @@ def withdrawn_terms(state: DealState, move: Move, scenario: Scenario) -> list[st
         value, current = move.releases.get(issue.id), state.counterparty_positions.get(issue.id)
         if value is None or current is None or not better_for_trainee(issue, current, value):
             continue
-        if not _valid_withdrawal(state, move, issue.id, value, scenario):
+        if not _valid_withdrawal(state, move, issue.id, value):
             out.append(issue.id)
     return out
 
@@ -60,7 +59,7 @@ def move_problems(state: DealState, move: Move, scenario: Scenario) -> list[str]
             if value is not None and current is not None and better_for_trainee(issue, value, current) \
                     and issue.id not in move.moved:
                 problems.append(f"silent_move:{issue.id}")  # a concession the voice would not call one
-    if move.probe and (move.probe in state.disclosed or move.probe in state.probes_asked):
+    if move.probe and state.asked_or_told(move.probe):
         problems.append(f"asked_again:{move.probe}")
     problems += _stance_problems(state, move)
     if move.kind.value == "process_trap" and move.trap_id and state.events.offers:
@@ -71,7 +70,7 @@ def move_problems(state: DealState, move: Move, scenario: Scenario) -> list[str]
 def _stance_problems(state: DealState, move: Move) -> list[str]:
     """Pace and finality said before must hold, or the move must carry the reason the voice gives."""
     out = []
-    if move.tactic == "no_rush" and state.stance.pace in ("quick", "deadline"):
+    if move.tactic == "no_rush" and state.stance.hurried:
         out.append("stance:no_rush_after_hurry")
     if move.tactic == "false_deadline" and state.stance.pace == "no_rush":
         out.append("stance:deadline_after_no_rush")
@@ -98,14 +97,14 @@ def enforce(move: Move, state: DealState, scenario: Scenario) -> Move:
     update: dict = {
         "releases": releases,
         "moved": moved,
-        "probe": None if move.probe in (*state.disclosed, *state.probes_asked) else move.probe,
+        "probe": None if move.probe and state.asked_or_told(move.probe) else move.probe,
         "withdrawn": {k: v for k, v in move.withdrawn.items() if releases.get(k) != current.get(k)},
     }
     if not moved and move.kind.value == "counter":
         update["kind"] = MoveKind.hold
     if moved and state.stance.final:
         update["stance_note"] = "final_reopened"
-    if move.tactic == "no_rush" and state.stance.pace in ("quick", "deadline"):
+    if move.tactic == "no_rush" and state.stance.hurried:
         update["tactic"] = "own_timetable"
     if move.tactic == "false_deadline" and state.stance.pace == "no_rush":
         update["tactic"] = "wait"

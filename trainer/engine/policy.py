@@ -181,7 +181,7 @@ def _pace_tactic(state: DealState) -> str:
     """Its answer to the trainee's urgency, in line with what it said of its own pace: a side that asked to
     settle quickly (or set a date) keeps its timetable and still does not move; only one that never did says
     there is no rush."""
-    return "own_timetable" if state.stance.pace in ("quick", "deadline") else "no_rush"
+    return "own_timetable" if state.stance.hurried else "no_rush"
 
 
 PROBES = ("timeline", "alternatives", "priorities")
@@ -191,7 +191,7 @@ def _probe(state: DealState, order: tuple[str, ...] = PROBES) -> str | None:
     """The next question worth asking: never one it asked before, never a fact the trainee already gave."""
     start = state.turn % len(order)
     for probe in order[start:] + order[:start]:
-        if probe not in state.disclosed and probe not in state.probes_asked:
+        if not state.asked_or_told(probe):
             return probe
     return None
 
@@ -449,7 +449,7 @@ def _unearned(state: DealState, scenario: Scenario, reveals: list[str]) -> Move:
         )
     if state.events.offers and _offers_take_its_terms(state, scenario):
         return Move(kind=MoveKind.hold, releases=_current(state), reveal_lines=reveals, tactic="settled",
-                    moved=[], asks=[i for i in state.events.offers])
+                    asks=list(state.events.offers))
     probe = _probe(state)
     final = _at_limit(state, scenario) and state.turn >= final_offer_turn(FINAL_OFFER_TURN, tuning_of(scenario))
     if state.events.offers:

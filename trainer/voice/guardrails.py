@@ -199,9 +199,12 @@ KNOWN_FACT_QUESTIONS = {
 OPEN_QUESTION = re.compile(r"^\W*(?:when|how|what|which|where|would|do|does|did|are|is|have|has|can|could)\b", re.I)
 
 
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+
+
 def _questions(text: str) -> list[str]:
     """The sentences of a line that ask something."""
-    return [s for s in re.split(r"(?<=[.!?])\s+", text) if s.rstrip().endswith("?")]
+    return [s for s in SENTENCE_BREAK.split(text) if s.rstrip().endswith("?")]
 
 
 def voice_problems(text: str, move: Move, state: DealState, complete: bool = True) -> list[str]:
@@ -218,15 +221,16 @@ def voice_problems(text: str, move: Move, state: DealState, complete: bool = Tru
         problems.append("ack_mismatch")  # "I only move in return" to a trainee who has already moved
     if not move.moved and move.kind.value not in ("accept", "close", "open") and MOVE_CLAIM.search(text):
         problems.append("hold_as_move")
-    if state.stance.pace in ("quick", "deadline") and NO_RUSH.search(text):
+    if state.stance.hurried and NO_RUSH.search(text):
         problems.append("stance_contradiction")
     asked = _questions(text)
     if not complete:  # a question still being spoken: stop at its first words, before they reach the trainee
-        tail = re.split(r"(?<=[.!?])\s+", text)[-1]
+        tail = SENTENCE_BREAK.split(text)[-1]
         if OPEN_QUESTION.match(tail):
             asked.append(tail)
     for fact in state.disclosed:
-        if any(KNOWN_FACT_QUESTIONS[fact].search(q) for q in asked if fact in KNOWN_FACT_QUESTIONS):
+        pattern = KNOWN_FACT_QUESTIONS.get(fact)
+        if pattern is not None and any(pattern.search(q) for q in asked):
             problems.append(f"asked_known:{fact}")
     return problems
 

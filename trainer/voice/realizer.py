@@ -23,6 +23,7 @@ from trainer.llm.protocol import ChatModel, ChatReply
 from trainer.scenarios.schema import Scenario
 from trainer.voice.guardrails import (
     MAX_WORDS,
+    SENTENCE_BREAK,
     allowed_numbers,
     could_echo,
     line_problems,
@@ -37,7 +38,6 @@ from trainer.voice.phrasebook import draft_line, terms_text, with_reveals
 log = logging.getLogger(__name__)
 History = Sequence[tuple[str, str]]
 WORD_END = re.compile(r"\S+(?=\s)")  # a word is complete once whitespace follows it
-SENTENCE = re.compile(r"(?<=[.!?])\s+")
 QUOTES = "\"“”'"
 FIRST_EMIT_WORDS = 1
 LAG_WORDS = 1  # each word waits for the next: a label ("Claire Dumont:"), "as an AI" and the like end on it
@@ -71,7 +71,7 @@ class TemplateRealizer:
     ) -> Iterator[str]:
         """Yield the line sentence by sentence."""
         self.last_meta = {"realizer": "template", "attempts": 1, "fallback": False}
-        parts = SENTENCE.split(self.text(move, state, scenario))
+        parts = SENTENCE_BREAK.split(self.text(move, state, scenario))
         for n, part in enumerate(parts):
             yield part if n == len(parts) - 1 else part + " "
 
@@ -90,6 +90,13 @@ class _Guard:
         self.problems: list[str] = []
         self.cut_short = False  # the model stopped mid-phrase and its dangling tail was dropped
 
+    def _check(self, text: str, complete: bool) -> list[str]:
+        """Every rule a (possibly partial) line must keep: the guardrails, and its fit to the move and state."""
+        problems = prefix_problems(text, self.allowed, self.name, complete=complete, echo_sources=self.echo_sources)
+        if self.fit is not None:
+            problems += voice_problems(text, *self.fit, complete=complete)
+        return problems
+
     def view(self) -> str:
         """The raw text without wrapping quotes or leading space."""
         return self.raw.lstrip().lstrip(QUOTES)
@@ -98,9 +105,7 @@ class _Guard:
         """Add model text; return newly safe text ('' if none yet), or None once a rule is broken."""
         self.raw += chunk
         text = self.view()
-        self.problems = prefix_problems(text, self.allowed, self.name, echo_sources=self.echo_sources)
-        if self.fit is not None:
-            self.problems += voice_problems(text, *self.fit, complete=False)
+        self.problems = self._check(text, complete=False)
         if self.problems:
             return None
         cut = self._safe_cut(text)
@@ -136,11 +141,7 @@ class _Guard:
     def finish(self) -> str | None:
         """The rest of the line once the model stops, or None if the ending breaks a rule."""
         text = self.view().rstrip().rstrip(QUOTES).rstrip()
-        self.problems = prefix_problems(
-            text, self.allowed, self.name, complete=True, echo_sources=self.echo_sources
-        )
-        if self.fit is not None:
-            self.problems += voice_problems(text, *self.fit)
+        self.problems = self._check(text, complete=True)
         if self.problems:
             return None
         text = self._drop_dangling(text)
@@ -157,10 +158,7 @@ class _Guard:
         if not ends:
             return ""
         head = text[: ends[-1]]
-        problems = prefix_problems(head, self.allowed, self.name, complete=True, echo_sources=self.echo_sources)
-        if self.fit is not None:
-            problems += voice_problems(head, *self.fit)
-        if problems:
+        if self._check(head, complete=True):
             return ""
         new, self.emitted = head[len(self.emitted):], head
         return new
