@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import statistics
-import sys
 import time
 from typing import Any
 
@@ -20,6 +19,7 @@ from trainer.domain.numbers import numbers_in
 from trainer.engine.outcome import compute_outcome
 from trainer.engine.policy import Move
 from trainer.measure.metamorphic import DEFAULT_SEED, run_metamorphic
+from trainer.measure.progress import progress
 from trainer.measure.scripts import SEEDS, fill_slots, load_yaml, script_slots, scripts_for
 from trainer.measure.three_scripts import run_three_scripts
 from trainer.scenarios.loading import load_library
@@ -192,7 +192,7 @@ def run_voice(
             repaired += bool(meta.get("repaired"))
             n += 1
             if n % 10 == 0:
-                _progress(f"voice: {n} turns, raw ok {raw_ok}, final ok {final_ok}, fallbacks {fallbacks}")
+                progress(f"voice: {n} turns, raw ok {raw_ok}, final ok {final_ok}, fallbacks {fallbacks}")
             if n >= turns or (stop_at and time.monotonic() > stop_at):
                 return _voice_report(n, raw_ok, final_ok, fallbacks, repaired, problems, final_problems)
     return _voice_report(n, raw_ok, final_ok, fallbacks, repaired, problems, final_problems)
@@ -326,10 +326,10 @@ def run_all(
     )
     if latency:
         report["latency"] = run_latency(next(iter(flagship.values())), llm_voice)
-        _progress(f"latency: {report['latency']}")
+        progress(f"latency: {report['latency']}")
     if realizer == "llm":
         injection["llm"] = run_injection(flagship, llm_voice)  # the embedded model is slow: one scenario
-        _progress(f"llm injection: {injection['llm']}")
+        progress(f"llm injection: {injection['llm']}")
     if voice_turns:
         report["voice"] = run_voice(scenarios, llm_voice, voice_turns)
     report["passed"] = verdict(report)
@@ -360,10 +360,6 @@ def _three_scripts_lines(check: dict[str, Any]) -> list[str]:
                    f"stakeholder {room['stakeholder']:.3f}")
     return out
 
-
-def _progress(message: str) -> None:
-    """Long LLM runs report as they go (stderr, so --json stays clean)."""
-    print(message, file=sys.stderr, flush=True)
 
 
 def print_report(report: dict[str, Any]) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import random
 import statistics
-import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -36,6 +35,7 @@ from trainer.engine.outcome import compute_outcome, room_captured
 from trainer.engine.policy import Move
 from trainer.engine.terms import format_value
 from trainer.engine.turn import Engine
+from trainer.measure.progress import progress as stderr_progress
 from trainer.measure.scripts import fill_slots, load_yaml, script_slots
 from trainer.reader.analysis import analyse_turn
 from trainer.scenarios.loading import load_library
@@ -389,10 +389,6 @@ def _library() -> dict[str, Scenario]:
     return load_library().scenarios
 
 
-def _progress(message: str) -> None:
-    """Progress on stderr, so --json stays clean."""
-    print(message, file=sys.stderr, flush=True)
-
 
 def run_metamorphic(
     n_scripts: int = DEFAULT_SCRIPTS,
@@ -400,7 +396,7 @@ def run_metamorphic(
     seed: int = DEFAULT_SEED,
     workers: int = WORKERS,
     chunk: int = 100,
-    progress: Callable[[str], None] | None = _progress,
+    progress: Callable[[str], None] | None = stderr_progress,
     keep_pairs: bool = False,
 ) -> dict[str, Any]:
     """Build the scripts, play every pair in every scenario, and summarise (see `summarise`); `keep_pairs` adds

@@ -12,7 +12,6 @@ Each session is evaluated as the debrief evaluates it; every detected finding is
 
 from __future__ import annotations
 
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from trainer.domain.mistakes import MISTAKE_IDS
 from trainer.engine.difficulty import scenario_at
 from trainer.measure.evalsets import load_split
 from trainer.measure.levels_eval import with_all_mistakes
+from trainer.measure.progress import progress
 from trainer.measure.scripts import SEEDS, load_yaml, scripts_for
 from trainer.scenarios.schema import Scenario
 from trainer.voice.realizer import TemplateRealizer
@@ -86,7 +86,7 @@ def run_replay(scenarios: dict[str, Scenario], gold: bool = True, level: str | N
     cases: list[Case] = []
     for sid, scenario in sorted(scenarios.items()):
         found = cases_for(scenario_at(scenario, level), gold)
-        _progress(f"replay: {sid}: {sum(c.mistake != ALL for c in found)} findings")
+        progress(f"replay: {sid}: {sum(c.mistake != ALL for c in found)} findings")
         cases += found
     findings = [c for c in cases if c.mistake != ALL]
     by_mistake = defaultdict(list)
@@ -112,10 +112,6 @@ def _example(case: Case) -> dict[str, str]:
     """A case that cost ground, for the report."""
     return {"scenario": case.scenario_id, "source": case.source, "mistake": case.mistake, "summary": case.price.summary}
 
-
-def _progress(message: str) -> None:
-    """Long runs report as they go (stderr, so --json stays clean)."""
-    print(message, file=sys.stderr, flush=True)
 
 
 def _row(name: str, r: dict[str, Any]) -> str:
